@@ -1,0 +1,24 @@
+import { DataTypes, ModelAttributeColumnOptions, Model } from 'sequelize';
+import { timezone } from '../../database/config';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+// 'YYYY-MM-DD HH:mm:ss' at a fixed UTC offset such as '+08:00', the shape course clients show.
+export function formatDateTime(date: Date, offset: string): string {
+  const [ , sign, hours, minutes ] = /^([+-])(\d{2}):(\d{2})$/.exec(offset) || [ '', '+', '00', '00' ];
+  const shift = (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
+  const local = new Date(date.getTime() + shift * 60000);
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
+    `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
+}
+
+// created_time reads as the course's model shows it: a local date-time string, not an ISO instant.
+export function createdTime(): ModelAttributeColumnOptions<Model> {
+  return {
+    type: DataTypes.DATE,
+    get(this: Model) {
+      const value = this.getDataValue('created_time') as Date | null;
+      return value ? formatDateTime(value, timezone) : value;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { Context } from 'egg';
+
+const ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+// What a login token carries: who the user is, nothing more.
+export interface TokenPayload {
+  id: number;
+  username: string;
+}
+
+export default {
+  // The course envelope: {msg: 'ok', data}.
+  apiSuccess(this: Context, data: unknown = '', msg = 'ok') {
+    this.status = 200;
+    this.body = { msg, data };
+  },
+
+  // The course envelope for failures: {msg: 'fail', data: '<message>'} with a 4xx status.
+  apiFail(this: Context, data: unknown = '', msg = 'fail', code = 400) {
+    this.status = code;
+    this.body = { msg, data };
+  },
+
+  // Signs a login token that expires after config.auth.tokenTtl seconds; the random jwtid makes every login's token distinct.
+  getToken(this: Context, payload: TokenPayload): string {
+    const { jwt, config } = this.app;
+    return jwt.sign({ id: payload.id, username: payload.username }, config.jwt.secret, {
+      expiresIn: config.auth.tokenTtl,
+      jwtid: randomBytes(12).toString('hex'),
+    });
+  },
+
+  // Verifies a token's signature and expiry; throws jsonwebtoken's errors (TokenExpiredError, JsonWebTokenError).
+  checkToken(this: Context, token: string): TokenPayload {
+    const { jwt, config } = this.app;
+    return jwt.verify(token, config.jwt.secret) as unknown as TokenPayload;
+  },
+
+  // A random [0-9a-zA-Z] string from a cryptographically secure source (room keys).
+  randomString(this: Context, length: number): string {
+    let result = '';
+    for (let i = 0; i < length; i++) result += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+    return result;
+  },
+};

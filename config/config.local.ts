@@ -1,0 +1,6 @@
+import { DefaultConfig } from './config.default';
+
+export default () => {
+  const config: DefaultConfig = {};
+  return config;
+};

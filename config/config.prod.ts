@@ -1,0 +1,27 @@
+import { DefaultConfig, DEVELOPMENT_SECRETS } from './config.default';
+
+type SecretName = keyof typeof DEVELOPMENT_SECRETS;
+
+// Production takes its secrets from the environment only: an unset secret, or its development value, stops the start.
+function secret(name: SecretName): string {
+  const value = process.env[name];
+  if (!value || value === DEVELOPMENT_SECRETS[name]) {
+    throw new Error(`[cilicl-live] ${name} must be set to a secret of your own in production (EGG_SERVER_ENV=prod); refusing to start with the development default`);
+  }
+  return value;
+}
+
+export default () => {
+  const config: DefaultConfig = {};
+
+  config.keys = secret('EGG_KEYS');
+  config.jwt = {
+    secret: secret('JWT_SECRET'),
+    enable: false,
+  };
+
+  // Behind Nginx: trust X-Forwarded-For / X-Forwarded-Host / X-Forwarded-Proto.
+  config.proxy = true;
+
+  return config;
+};

@@ -1,0 +1,26 @@
+import { EggPlugin } from 'egg';
+
+const plugin: EggPlugin = {
+  sequelize: {
+    enable: true,
+    package: 'egg-sequelize',
+  },
+  redis: {
+    enable: true,
+    package: 'egg-redis',
+  },
+  validate: {
+    enable: true,
+    package: 'egg-validate',
+  },
+  jwt: {
+    enable: true,
+    package: 'egg-jwt',
+  },
+  io: {
+    enable: true,
+    package: 'egg-socket.io',
+  },
+};
+
+export default plugin;

@@ -1,0 +1,53 @@
+import assert from 'node:assert';
+import { app, mm } from 'egg-mock/bootstrap';
+import { registerAndLogin } from '../../support';
+
+describe('test/app/middleware/error_handler.test.ts', () => {
+  afterEach(() => mm.restore());
+
+  it('answers an unexpected error as a 500 envelope with its message outside production', async () => {
+    const { token } = await registerAndLogin();
+    app.mockServiceError('user', 'authenticate', new Error('database exploded'));
+    const res = await app.httpRequest().get('/api/user/info').set('token', token)
+      .expect(500);
+    assert.deepEqual(res.body, { msg: 'fail', data: 'database exploded' });
+  });
+
+  it('hides the details of a 500 in production, and still logs them', async () => {
+    const { token } = await registerAndLogin();
+    mm(app.config, 'env', 'prod');
+    app.mockLog();
+    app.mockServiceError('user', 'authenticate', new Error('password=hunter2 at db-7'));
+    const res = await app.httpRequest().get('/api/user/info').set('token', token)
+      .expect(500);
+    assert.deepEqual(res.body, { msg: 'fail', data: 'Internal Server Error' });
+    assert(!res.text.includes('hunter2'));
+    app.expectLog('password=hunter2 at db-7', 'errorLogger');
+  });
+
+  it('passes 4xx messages through in production', async () => {
+    mm(app.config, 'env', 'prod');
+    const res = await app.httpRequest().get('/api/user/info').expect(401);
+    assert.deepEqual(res.body, { msg: 'fail', data: '您没有权限访问该接口!' });
+  });
+
+  it('answers a validation failure with 422 and the first failing field', async () => {
+    const res = await app.httpRequest().post('/api/login').send({ password: 1 })
+      .expect(422);
+    assert.deepEqual(res.body, { msg: 'fail', data: 'username required' });
+  });
+
+  it('answers every unknown route, whatever its method, with a 404 envelope and never HTML', async () => {
+    for (const method of [ 'get', 'post', 'put', 'delete' ] as const) {
+      const res = await app.httpRequest()[method]('/nope/' + method).set('accept', 'text/html')
+        .expect(404);
+      assert.match(res.headers['content-type'], /application\/json/);
+      assert.deepEqual(res.body, { msg: 'fail', data: `${method.toUpperCase()} /nope/${method} 不存在` });
+    }
+  });
+
+  it('answers a known route called with the wrong method with a 404 envelope', async () => {
+    const res = await app.httpRequest().get('/api/login').expect(404);
+    assert.deepEqual(res.body, { msg: 'fail', data: 'GET /api/login 不存在' });
+  });
+});

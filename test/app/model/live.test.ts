@@ -1,0 +1,38 @@
+import assert from 'node:assert';
+import { app } from 'egg-mock/bootstrap';
+import { registerAndLogin } from '../../support';
+
+describe('test/app/model/live.test.ts', () => {
+  it('reads a live with its owner, created_time as the course shows it, and the status default', async () => {
+    const owner = await registerAndLogin();
+    const ctx = app.mockContext();
+    const created = await app.model.Live.create({ title: '测试直播间', key: ctx.randomString(20), user_id: owner.id });
+    const live = await app.model.Live.findOne({
+      where: { id: created.id },
+      include: [{ model: app.model.User, attributes: [ 'id', 'username', 'avatar' ] }],
+    });
+    assert(live);
+    assert.equal(live.status, 0);
+    assert.equal(live.look_count, 0);
+    assert.equal(live.coin, 0);
+    assert.equal(live.cover, '');
+    assert.deepEqual(live.user?.toJSON(), { id: owner.id, username: owner.username, avatar: '' });
+    const json = live.toJSON() as unknown as Record<string, unknown>;
+    assert.match(String(json.created_time), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    assert(json.updated_time instanceof Date);
+  });
+
+  it('refuses a second live with the same key', async () => {
+    const owner = await registerAndLogin();
+    const key = app.mockContext().randomString(20);
+    await app.model.Live.create({ title: 'a', key, user_id: owner.id });
+    await assert.rejects(app.model.Live.create({ title: 'b', key, user_id: owner.id }), { name: 'SequelizeUniqueConstraintError' });
+  });
+
+  it('refuses a negative coin balance at the database', async () => {
+    const owner = await registerAndLogin();
+    await assert.rejects(app.model.User.decrement({ coin: 1 }, { where: { id: owner.id } }), /out of range/i);
+    const user = await app.model.User.findByPk(owner.id);
+    assert.equal(user?.coin, 0);
+  });
+});

@@ -1,0 +1,17 @@
+import { app } from 'egg-mock/bootstrap';
+import { randomBytes } from 'node:crypto';
+
+// A username no other test (or earlier run against the same database) has taken: 'u' + 12 hex chars.
+export function uniqueName(prefix = 'u'): string {
+  return prefix + randomBytes(6).toString('hex');
+}
+
+// Registers and logs in a fresh user through the real API; answers the login data (user fields and token).
+export async function registerAndLogin(password = 'secret-pass') {
+  const username = uniqueName();
+  await app.httpRequest().post('/api/reg').send({ username, password, repassword: password })
+    .expect(200);
+  const res = await app.httpRequest().post('/api/login').send({ username, password })
+    .expect(200);
+  return res.body.data as { id: number; username: string; token: string; coin: number };
+}

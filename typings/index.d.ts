@@ -1,0 +1,18 @@
+import 'egg';
+import { BizConfig } from '../config/config.default';
+import { TokenPayload } from '../app/extend/context';
+import { User } from '../app/model/user';
+
+declare module 'egg' {
+  interface Context {
+    // Set by app/middleware/auth.ts on the routes that need a user.
+    authUser: User;
+    apiSuccess(data?: unknown, msg?: string): void;
+    apiFail(data?: unknown, msg?: string, code?: number): void;
+    getToken(payload: TokenPayload): string;
+    checkToken(token: string): TokenPayload;
+    randomString(length: number): string;
+  }
+
+  interface EggAppConfig extends BizConfig {}
+}
