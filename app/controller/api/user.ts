@@ -1,0 +1,40 @@
+import { Controller } from 'egg';
+
+export default class UserController extends Controller {
+  // POST /api/reg
+  async reg() {
+    const { ctx, service } = this;
+    ctx.validate({
+      username: { type: 'string', min: 5, max: 20 },
+      password: { type: 'string', max: 100 },
+      repassword: { type: 'string', max: 100 },
+    });
+    const { username, password, repassword } = ctx.request.body;
+    if (password !== repassword) ctx.throw(422, '两次输入的密码不一致');
+    ctx.apiSuccess(await service.user.register(username, password));
+  }
+
+  // POST /api/login
+  async login() {
+    const { ctx, service } = this;
+    ctx.validate({
+      username: { type: 'string', max: 30 },
+      password: { type: 'string', max: 100 },
+    });
+    const { username, password } = ctx.request.body;
+    ctx.apiSuccess(await service.user.login(username, password));
+  }
+
+  // POST /api/logout
+  async logout() {
+    const { ctx, service } = this;
+    await service.user.logout(ctx.authUser.id);
+    ctx.apiSuccess('退出成功');
+  }
+
+  // GET /api/user/info
+  async info() {
+    const { ctx } = this;
+    ctx.apiSuccess(ctx.authUser);
+  }
+}

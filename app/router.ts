@@ -1,0 +1,11 @@
+import { Application } from 'egg';
+
+export default (app: Application) => {
+  const { router, controller, middleware } = app;
+  const auth = middleware.auth();
+
+  router.post('/api/reg', controller.api.user.reg);
+  router.post('/api/login', controller.api.user.login);
+  router.post('/api/logout', auth, controller.api.user.logout);
+  router.get('/api/user/info', auth, controller.api.user.info);
+};

@@ -1,0 +1,82 @@
+import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { Context, Service } from 'egg';
+import { UniqueConstraintError } from 'sequelize';
+import { User } from '../model/user';
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64, saltlen: 16 };
+
+function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+// Stored as `scrypt$N$r$p$<salt base64>$<key base64>`, so the cost can be raised later without breaking old rows.
+async function hashPassword(password: string): Promise<string> {
+  const { N, r, p, keylen, saltlen } = SCRYPT;
+  const salt = randomBytes(saltlen);
+  const key = await scryptAsync(password, salt, keylen, { N, r, p });
+  return [ 'scrypt', N, r, p, salt.toString('base64'), key.toString('base64') ].join('$');
+}
+
+async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [ scheme, N, r, p, salt, key ] = stored.split('$');
+  if (scheme !== 'scrypt' || !key) return false;
+  const expected = Buffer.from(key, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+export default class UserService extends Service {
+  private tokenKey(userId: number): string {
+    return `user_${userId}`;
+  }
+
+  async register(username: string, password: string): Promise<User> {
+    const ctx: Context = this.ctx;
+    if (await ctx.model.User.findOne({ where: { username } })) ctx.throw(400, '用户名已存在');
+    try {
+      return await ctx.model.User.create({ username, password: await hashPassword(password) });
+    } catch (err) {
+      // Two registrations of one name at once: the unique index decides.
+      if (err instanceof UniqueConstraintError) ctx.throw(400, '用户名已存在');
+      throw err;
+    }
+  }
+
+  // The user (without password) and a fresh token, which replaces any earlier one: one live token per user.
+  async login(username: string, password: string) {
+    const ctx: Context = this.ctx;
+    const user = await ctx.model.User.scope('withPassword').findOne({ where: { username } });
+    if (!user) ctx.throw(400, '用户不存在或已被禁用');
+    if (!await verifyPassword(password, user.password)) ctx.throw(400, '密码错误');
+    const token = ctx.getToken({ id: user.id, username: user.username });
+    await ctx.service.cache.set(this.tokenKey(user.id), token, this.config.auth.tokenTtl);
+    return { ...user.toJSON(), token };
+  }
+
+  async logout(userId: number): Promise<void> {
+    const ctx: Context = this.ctx;
+    if (!await ctx.service.cache.remove(this.tokenKey(userId))) ctx.throw(400, '退出登录失败');
+  }
+
+  // The user a token belongs to, with the contract's checks and messages in its order; throws 401 otherwise.
+  async authenticate(token?: string): Promise<User> {
+    const ctx: Context = this.ctx;
+    if (!token) ctx.throw(401, '您没有权限访问该接口!');
+    let payload: { id: number };
+    try {
+      payload = ctx.checkToken(token);
+    } catch (err) {
+      return ctx.throw(401, (err as Error).name === 'TokenExpiredError' ? 'token 已过期! 请重新获取令牌' : 'Token 令牌不合法!');
+    }
+    if (!Number.isInteger(payload.id)) ctx.throw(401, 'Token 令牌不合法!');
+    // Only the token stored at the last login is valid: logout or a newer login revokes it.
+    if (await ctx.service.cache.get<string>(this.tokenKey(payload.id)) !== token) ctx.throw(401, 'Token 令牌不合法!');
+    const user = await ctx.model.User.findByPk(payload.id);
+    if (!user) ctx.throw(401, '用户不存在或已被禁用');
+    return user;
+  }
+}

@@ -1,0 +1,268 @@
+import assert from 'node:assert';
+import { app, mm } from 'egg-mock/bootstrap';
+import { registerAndLogin, uniqueName } from '../../../support';
+
+describe('test/app/controller/api/user.test.ts', () => {
+  const password = 'correct horse';
+
+  function register(username: string, pass = password, repassword = pass) {
+    return app.httpRequest().post('/api/reg').send({ username, password: pass, repassword });
+  }
+
+  describe('POST /api/reg', () => {
+    it('creates the user and answers it without the password', async () => {
+      const username = uniqueName();
+      const res = await register(username).expect(200);
+      assert.equal(res.body.msg, 'ok');
+      assert.equal(res.body.data.username, username);
+      assert(Number.isInteger(res.body.data.id));
+      assert.equal(res.body.data.coin, 0);
+      assert(!('password' in res.body.data));
+      assert(!JSON.stringify(res.body).includes(password));
+
+      const row = await app.model.User.scope('withPassword').findOne({ where: { username } });
+      assert(row);
+      assert.match(row.password, /^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+      assert(!row.password.includes(password));
+    });
+
+    it('salts: the same password gives two different digests', async () => {
+      const a = uniqueName();
+      const b = uniqueName();
+      await register(a).expect(200);
+      await register(b).expect(200);
+      const rows = await app.model.User.scope('withPassword').findAll({ where: { username: [ a, b ] } });
+      assert.equal(rows.length, 2);
+      assert.notEqual(rows[0].password, rows[1].password);
+    });
+
+    it('refuses a username that exists', async () => {
+      const username = uniqueName();
+      await register(username).expect(200);
+      const res = await register(username).expect(400);
+      assert.deepEqual(res.body, { msg: 'fail', data: '用户名已存在' });
+      assert.equal(await app.model.User.count({ where: { username } }), 1);
+    });
+
+    it('lets exactly one of two simultaneous registrations of one name through', async () => {
+      const username = uniqueName();
+      const results = await Promise.all([ register(username), register(username), register(username) ]);
+      assert.deepEqual(results.map(r => r.status).sort(), [ 200, 400, 400 ]);
+      for (const r of results.filter(r => r.status === 400)) assert.equal(r.body.data, '用户名已存在');
+      assert.equal(await app.model.User.count({ where: { username } }), 1);
+    });
+
+    it('refuses a username shorter than 5 or longer than 20 characters', async () => {
+      for (const username of [ 'abcd', 'a'.repeat(21) ]) {
+        const res = await register(username).expect(422);
+        assert.equal(res.body.msg, 'fail');
+        assert.match(res.body.data, /^username /);
+        assert.equal(await app.model.User.count({ where: { username } }), 0);
+      }
+    });
+
+    it('refuses passwords that do not match', async () => {
+      const username = uniqueName();
+      const res = await register(username, password, password + '!').expect(422);
+      assert.deepEqual(res.body, { msg: 'fail', data: '两次输入的密码不一致' });
+      assert.equal(await app.model.User.count({ where: { username } }), 0);
+    });
+
+    it('answers the first failing field for missing fields and wrong types', async () => {
+      let res = await app.httpRequest().post('/api/reg').send({})
+        .expect(422);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'username required' });
+
+      res = await app.httpRequest().post('/api/reg').send({ username: 1234567, password: 'x', repassword: 'x' })
+        .expect(422);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'username should be a string' });
+
+      res = await app.httpRequest().post('/api/reg').send({ username: uniqueName(), password: [ 'x' ], repassword: 'x' })
+        .expect(422);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'password should be a string' });
+
+      res = await app.httpRequest().post('/api/reg').send([ 1, 2 ])
+        .expect(422);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'username required' });
+    });
+
+    it('answers 400 for a body that is not JSON', async () => {
+      const res = await app.httpRequest().post('/api/reg')
+        .set('content-type', 'application/json')
+        .send('{"username": "abcdef", ')
+        .expect(400);
+      assert.equal(res.body.msg, 'fail');
+      assert.equal(typeof res.body.data, 'string');
+    });
+
+    it('answers 413 for a 10 MB body and 422 for an over-long field', async () => {
+      const huge = 'x'.repeat(10 * 1024 * 1024);
+      let res = await app.httpRequest().post('/api/reg').send({ username: uniqueName(), password: huge, repassword: huge })
+        .expect(413);
+      assert.equal(res.body.msg, 'fail');
+
+      const long = 'x'.repeat(200 * 1024);
+      const username = uniqueName();
+      res = await register(username, long).expect(422);
+      assert.equal(res.body.data, 'password length should smaller than 100');
+      assert.equal(await app.model.User.count({ where: { username } }), 0);
+    });
+  });
+
+  describe('POST /api/login', () => {
+    it('answers the user without password, plus a token stored in Redis under user_<id>', async () => {
+      const username = uniqueName();
+      await register(username).expect(200);
+      const res = await app.httpRequest().post('/api/login').send({ username, password })
+        .expect(200);
+      const { data } = res.body;
+      assert.equal(res.body.msg, 'ok');
+      assert.equal(data.username, username);
+      assert(!('password' in data));
+      assert.equal(typeof data.token, 'string');
+      assert.equal(await app.redis.get(`${app.config.cache.prefix}user_${data.id}`), JSON.stringify(data.token));
+    });
+
+    it('issues a token that carries only id, username and a token id, and expires after the configured time', async () => {
+      const { token, id, username } = await registerAndLogin();
+      const [ , body ] = token.split('.');
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+      assert.deepEqual(Object.keys(claims).sort(), [ 'exp', 'iat', 'id', 'jti', 'username' ]);
+      assert.equal(claims.id, id);
+      assert.equal(claims.username, username);
+      assert.equal(claims.exp - claims.iat, 7 * 24 * 3600);
+      const ttl = await app.redis.ttl(`${app.config.cache.prefix}user_${id}`);
+      assert(ttl > 7 * 24 * 3600 - 60 && ttl <= 7 * 24 * 3600);
+    });
+
+    it('refuses an unknown user', async () => {
+      const res = await app.httpRequest().post('/api/login').send({ username: uniqueName(), password })
+        .expect(400);
+      assert.deepEqual(res.body, { msg: 'fail', data: '用户不存在或已被禁用' });
+    });
+
+    it('refuses a wrong password', async () => {
+      const username = uniqueName();
+      await register(username).expect(200);
+      const res = await app.httpRequest().post('/api/login').send({ username, password: password + 'x' })
+        .expect(400);
+      assert.deepEqual(res.body, { msg: 'fail', data: '密码错误' });
+    });
+
+    it('refuses missing fields and wrong types without a 5xx', async () => {
+      let res = await app.httpRequest().post('/api/login').send({ username: uniqueName() })
+        .expect(422);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'password required' });
+      res = await app.httpRequest().post('/api/login').send({ username: { $gt: '' }, password })
+        .expect(422);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'username should be a string' });
+    });
+
+    it('a second login invalidates the first token', async () => {
+      const first = await registerAndLogin(password);
+      const second = await app.httpRequest().post('/api/login').send({ username: first.username, password })
+        .expect(200);
+      assert.notEqual(second.body.data.token, first.token);
+      const res = await app.httpRequest().get('/api/user/info').set('token', first.token)
+        .expect(401);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'Token 令牌不合法!' });
+      await app.httpRequest().get('/api/user/info').set('token', second.body.data.token)
+        .expect(200);
+    });
+
+    it('logs a failure during login without the password or its digest', async () => {
+      const secret = 'Pa55-' + uniqueName();
+      const username = uniqueName();
+      await register(username, secret).expect(200);
+      const row = await app.model.User.scope('withPassword').findOne({ where: { username } });
+      app.mockLog();
+      // Redis failing while the token is stored: the error is logged with its request, and answered as a 500 envelope.
+      app.mockServiceError('cache', 'set', new Error('redis went away'));
+      const res = await app.httpRequest().post('/api/login').send({ username, password: secret })
+        .expect(500);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'redis went away' });
+      app.expectLog('redis went away', 'errorLogger');
+      for (const logger of [ 'logger', 'coreLogger', 'errorLogger' ]) {
+        app.notExpectLog(secret, logger);
+        app.notExpectLog(row!.password, logger);
+      }
+    });
+  });
+
+  describe('GET /api/user/info', () => {
+    it('answers the current user for the token in the header, the query or a Bearer header', async () => {
+      const { token, id, username } = await registerAndLogin();
+      for (const request of [
+        () => app.httpRequest().get('/api/user/info').set('token', token),
+        () => app.httpRequest().get(`/api/user/info?token=${encodeURIComponent(token)}`),
+        () => app.httpRequest().get('/api/user/info').set('authorization', `Bearer ${token}`),
+      ]) {
+        const res = await request().expect(200);
+        assert.equal(res.body.msg, 'ok');
+        assert.equal(res.body.data.id, id);
+        assert.equal(res.body.data.username, username);
+        assert(!('password' in res.body.data));
+      }
+    });
+
+    it('refuses a request without a token', async () => {
+      const res = await app.httpRequest().get('/api/user/info').expect(401);
+      assert.deepEqual(res.body, { msg: 'fail', data: '您没有权限访问该接口!' });
+    });
+
+    it('refuses a malformed token and one signed with another secret', async () => {
+      const { id, username } = await registerAndLogin();
+      const forged = app.jwt.sign({ id, username }, 'not-our-secret', { expiresIn: 60 });
+      for (const token of [ 'abc.def.ghi', 'garbage', forged ]) {
+        const res = await app.httpRequest().get('/api/user/info').set('token', token)
+          .expect(401);
+        assert.deepEqual(res.body, { msg: 'fail', data: 'Token 令牌不合法!' });
+      }
+    });
+
+    it('refuses an expired token', async () => {
+      const { id, username } = await registerAndLogin();
+      const expired = app.jwt.sign({ id, username, exp: Math.floor(Date.now() / 1000) - 10 }, app.config.jwt.secret);
+      await app.redis.set(`${app.config.cache.prefix}user_${id}`, JSON.stringify(expired));
+      const res = await app.httpRequest().get('/api/user/info').set('token', expired)
+        .expect(401);
+      assert.deepEqual(res.body, { msg: 'fail', data: 'token 已过期! 请重新获取令牌' });
+    });
+
+    it('refuses a token whose user no longer exists', async () => {
+      const { id, token } = await registerAndLogin();
+      await app.model.User.destroy({ where: { id } });
+      const res = await app.httpRequest().get('/api/user/info').set('token', token)
+        .expect(401);
+      assert.deepEqual(res.body, { msg: 'fail', data: '用户不存在或已被禁用' });
+    });
+  });
+
+  describe('POST /api/logout', () => {
+    it('logs out, and the token is refused afterwards', async () => {
+      const { token, id } = await registerAndLogin();
+      const res = await app.httpRequest().post('/api/logout').set('token', token)
+        .expect(200);
+      assert.deepEqual(res.body, { msg: 'ok', data: '退出成功' });
+      assert.equal(await app.redis.exists(`${app.config.cache.prefix}user_${id}`), 0);
+      const again = await app.httpRequest().post('/api/logout').set('token', token)
+        .expect(401);
+      assert.deepEqual(again.body, { msg: 'fail', data: 'Token 令牌不合法!' });
+      const info = await app.httpRequest().get('/api/user/info').set('token', token)
+        .expect(401);
+      assert.deepEqual(info.body, { msg: 'fail', data: 'Token 令牌不合法!' });
+    });
+
+    it('refuses a request without a token', async () => {
+      const res = await app.httpRequest().post('/api/logout').expect(401);
+      assert.deepEqual(res.body, { msg: 'fail', data: '您没有权限访问该接口!' });
+    });
+  });
+
+  it('answers an unknown route with a 404 envelope', async () => {
+    const res = await app.httpRequest().get('/api/nothing-here').expect(404);
+    assert.deepEqual(res.body, { msg: 'fail', data: 'GET /api/nothing-here 不存在' });
+  });
+
+  afterEach(() => mm.restore());
+});
