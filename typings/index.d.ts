@@ -1,4 +1,6 @@
 import 'egg';
+// app.jwt and config.jwt are typed by egg-jwt itself.
+import 'egg-jwt';
 import { BizConfig } from '../config/config.default';
 import { TokenPayload } from '../app/extend/context';
 import { User } from '../app/model/user';

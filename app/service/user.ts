@@ -19,14 +19,14 @@ async function hashPassword(password: string): Promise<string> {
   return [ 'scrypt', N, r, p, salt.toString('base64'), key.toString('base64') ].join('$');
 }
 
+// A digest this service did not write (or a damaged one) matches no password.
 async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [ scheme, N, r, p, salt, key ] = stored.split('$');
-  if (scheme !== 'scrypt' || !key) return false;
+  const cost = { N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 };
+  if (scheme !== 'scrypt' || !salt || !key || ![ cost.N, cost.r, cost.p ].every(Number.isSafeInteger)) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
-  });
-  return timingSafeEqual(actual, expected);
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, cost).catch(() => null);
+  return actual !== null && timingSafeEqual(actual, expected);
 }
 
 export default class UserService extends Service {
