@@ -19,13 +19,16 @@ async function hashPassword(password: string): Promise<string> {
   return [ 'scrypt', N, r, p, salt.toString('base64'), key.toString('base64') ].join('$');
 }
 
-// A digest this service did not write (or a damaged one) matches no password.
+// A digest this service did not write (or a damaged one) matches no password: a key shorter than 16 bytes
+// would make the comparison meaningless (two empty buffers are equal).
 async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [ scheme, N, r, p, salt, key ] = stored.split('$');
   const cost = { N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 };
-  if (scheme !== 'scrypt' || !salt || !key || ![ cost.N, cost.r, cost.p ].every(Number.isSafeInteger)) return false;
-  const expected = Buffer.from(key, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, cost).catch(() => null);
+  if (scheme !== 'scrypt' || ![ cost.N, cost.r, cost.p ].every(Number.isSafeInteger)) return false;
+  const saltBytes = Buffer.from(salt ?? '', 'base64');
+  const expected = Buffer.from(key ?? '', 'base64');
+  if (saltBytes.length < 8 || expected.length < 16) return false;
+  const actual = await scryptAsync(password, saltBytes, expected.length, cost).catch(() => null);
   return actual !== null && timingSafeEqual(actual, expected);
 }
 

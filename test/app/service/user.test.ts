@@ -24,8 +24,17 @@ describe('test/app/service/user.test.ts', () => {
     await assert.rejects(ctx.service.user.authenticate(token), { status: 401, message: 'Token 令牌不合法!' });
   });
 
-  it('login refuses, without a 5xx, a user whose stored digest is not one of ours', async () => {
-    for (const stored of [ 'e10adc3949ba59abbe56e057f20f883e', 'scrypt$abc$8$1$c2FsdA==$a2V5', 'scrypt$16384$8$1$$' ]) {
+  it('login refuses any password, without a 5xx, for a stored digest that is not one of ours or is damaged', async () => {
+    const salt = Buffer.alloc(16, 1).toString('base64');
+    for (const stored of [
+      'e10adc3949ba59abbe56e057f20f883e', // the course's unsalted md5 of 123456
+      'scrypt$abc$8$1$c2FsdA==$a2V5', // cost that is not a number
+      'scrypt$16384$8$1$$', // no salt, no key
+      `scrypt$16384$8$1$${salt}$A`, // key decodes to 0 bytes: empty buffers compare equal
+      `scrypt$16384$8$1$${salt}$!!!!`, // key that is not base64
+      `scrypt$16384$8$1$${salt}$${Buffer.alloc(8).toString('base64')}`, // key too short to mean anything
+      'scrypt$1048576$8$1$c2FsdHNhbHRzYWx0$' + Buffer.alloc(64).toString('base64'), // cost past scrypt's memory cap
+    ]) {
       const username = uniqueName();
       await app.model.User.create({ username, password: stored });
       const res = await app.httpRequest().post('/api/login').send({ username, password: '123456' })
