@@ -1,5 +1,6 @@
-import { EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
-import { connection } from '../database/config';
+import { Context, EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
+import { connection, intFromEnv } from '../database/config';
+import { translate } from '../app/common/validation';
 
 // Development values of the secrets; config.prod.ts refuses to start while any of them is still in use.
 export const DEVELOPMENT_SECRETS = {
@@ -21,18 +22,32 @@ export interface BizConfig {
 // What each environment's config file returns; BizConfig joins EggAppConfig in typings/index.d.ts.
 export type DefaultConfig = PowerPartial<EggAppConfig>;
 
+// Log lines name their request without its secrets: a ?token= value is masked.
+function requestOfLogLine(ctx: Context): string {
+  const url = ctx.url.replace(/([?&]token=)[^&]*/gi, '$1***');
+  const ms = ctx.starttime ? Date.now() - ctx.starttime : 0;
+  return `[${ctx.userId || '-'}/${ctx.ip}/${ctx.tracer?.traceId || '-'}/${ms}ms ${ctx.method} ${url}]`;
+}
+
 export default (appInfo: EggAppInfo) => {
   const env = process.env;
   const config = {} as PowerPartial<EggAppConfig>;
+  const mysql = connection(appInfo.env);
 
   config.keys = env.EGG_KEYS || DEVELOPMENT_SECRETS.EGG_KEYS;
+
+  config.logger = {
+    // The app logger with the request from async local storage, so every line can be formatted here.
+    enableFastContextLogger: true,
+    paddingMessageFormatter: requestOfLogLine,
+  };
 
   // errorHandler is placed among the core middleware by app.ts, ahead of body parsing.
   config.middleware = [];
 
   config.cluster = {
     listen: {
-      port: Number(env.PORT || 7001),
+      port: intFromEnv('PORT', 7001, 1),
     },
   };
 
@@ -41,13 +56,26 @@ export default (appInfo: EggAppInfo) => {
     csrf: { enable: false },
   };
 
-  config.bodyParser = {
+  const bodyParser = {
     jsonLimit: '1mb',
     formLimit: '1mb',
+    // A body that cannot be read is the client's fault: marked, so errorHandler words it for people.
+    // (koa-bodyparser takes onerror; egg's config type leaves it out, hence the variable.)
+    onerror(err: Error & { status?: number; body?: boolean }) {
+      err.status = err.status || 400;
+      err.body = true;
+      throw err;
+    },
+  };
+  config.bodyParser = bodyParser;
+
+  // Validation messages in Chinese, as the course's were.
+  config.validate = {
+    translate,
   };
 
   config.sequelize = {
-    ...connection(appInfo.env),
+    ...mysql,
     // egg-sequelize checks the connection at start-up; the schema itself comes from `npm run db:init`.
     logging: false,
   };
@@ -55,10 +83,10 @@ export default (appInfo: EggAppInfo) => {
   config.redis = {
     client: {
       host: env.REDIS_HOST || '127.0.0.1',
-      port: Number(env.REDIS_PORT || 6379),
+      port: intFromEnv('REDIS_PORT', 6379, 1),
       // egg-redis insists on a password key; ioredis sends no AUTH for an empty one.
       password: env.REDIS_PASSWORD || '',
-      db: Number(env.REDIS_DB || 0),
+      db: intFromEnv('REDIS_DB', 0),
     },
   };
 
@@ -69,11 +97,12 @@ export default (appInfo: EggAppInfo) => {
   };
 
   config.auth = {
-    tokenTtl: Number(env.TOKEN_TTL || 7 * 24 * 3600),
+    tokenTtl: intFromEnv('TOKEN_TTL', 7 * 24 * 3600, 1),
   };
 
   config.cache = {
-    prefix: env.REDIS_KEY_PREFIX || `${appInfo.name}:`,
+    // Named after the database too, so two deployments sharing one Redis never share a key.
+    prefix: env.REDIS_KEY_PREFIX || `${appInfo.name}:${mysql.database}:`,
   };
 
   return config;

@@ -20,8 +20,8 @@ export default () => {
     enable: false,
   };
 
-  // Behind Nginx: trust X-Forwarded-For / X-Forwarded-Host / X-Forwarded-Proto.
-  config.proxy = true;
+  // Behind Nginx (the supported deployment): trust X-Forwarded-*; TRUST_PROXY=false when clients reach Egg directly.
+  config.proxy = ![ 'false', '0' ].includes(process.env.TRUST_PROXY ?? '');
 
   return config;
 };

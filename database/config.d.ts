@@ -1,6 +1,6 @@
 import { Options } from 'sequelize';
 
-export declare const timezone: string;
+export declare function intFromEnv(name: string, fallback: number, min?: number): number;
 
 export declare function connection(serverEnv?: string): Options & {
   host: string;

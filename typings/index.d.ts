@@ -17,4 +17,9 @@ declare module 'egg' {
   }
 
   interface EggAppConfig extends BizConfig {}
+
+  // egg-logger takes it (config.logger is passed to every logger); egg's own type leaves it out.
+  interface EggLoggerConfig {
+    paddingMessageFormatter?: (ctx: Context) => string;
+  }
 }

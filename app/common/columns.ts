@@ -1,5 +1,4 @@
-import { DataTypes, ModelAttributeColumnOptions, Model } from 'sequelize';
-import { timezone } from '../../database/config';
+import { DataTypes, Model, ModelAttributeColumnOptions, Options } from 'sequelize';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -18,7 +17,9 @@ export function createdTime(): ModelAttributeColumnOptions<Model> {
     type: DataTypes.DATE,
     get(this: Model) {
       const value = this.getDataValue('created_time') as Date | null;
-      return value ? formatDateTime(value, timezone) : value;
+      // The offset the connection stores times in (config.sequelize.timezone).
+      const { timezone } = (this.sequelize as unknown as { options: Options }).options;
+      return value ? formatDateTime(value, timezone || '+00:00') : value;
     },
   };
 }

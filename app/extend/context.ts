@@ -26,6 +26,7 @@ export default {
   getToken(this: Context, payload: TokenPayload): string {
     const { jwt, config } = this.app;
     return jwt.sign({ id: payload.id, username: payload.username }, config.jwt.secret, {
+      algorithm: 'HS256',
       expiresIn: config.auth.tokenTtl,
       jwtid: randomBytes(12).toString('hex'),
     });
@@ -34,7 +35,7 @@ export default {
   // Verifies a token's signature and expiry; throws jsonwebtoken's errors (TokenExpiredError, JsonWebTokenError).
   checkToken(this: Context, token: string): TokenPayload {
     const { jwt, config } = this.app;
-    return jwt.verify(token, config.jwt.secret) as unknown as TokenPayload;
+    return jwt.verify(token, config.jwt.secret, { algorithms: [ 'HS256' ] }) as unknown as TokenPayload;
   },
 
   // A random [0-9a-zA-Z] string from a cryptographically secure source (room keys).

@@ -17,7 +17,8 @@ describe('test/database/init.test.ts', () => {
   }
 
   it('unit tests run against their own database', () => {
-    assert.equal(database, 'cilicl_live_unittest');
+    assert.equal(database, process.env.MYSQL_TEST_DATABASE || 'cilicl_live_unittest');
+    assert.notEqual(database, process.env.MYSQL_DATABASE || 'cilicl_live');
   });
 
   it('db:init is idempotent: a second run adds no gifts and no migrations', async () => {

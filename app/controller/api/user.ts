@@ -1,11 +1,20 @@
 import { Controller } from 'egg';
 
+// Letters (any script), digits, and _ . @ -: no spaces, no control or invisible characters.
+const USERNAME = {
+  type: 'string',
+  min: 5,
+  max: 20,
+  format: /^[\p{L}\p{N}_.@-]+$/u,
+  message: { format: '只能包含文字、数字和 _ . @ -' },
+};
+
 export default class UserController extends Controller {
   // POST /api/reg
   async reg() {
     const { ctx, service } = this;
     ctx.validate({
-      username: { type: 'string', min: 5, max: 20 },
+      username: USERNAME,
       password: { type: 'string', max: 100 },
       repassword: { type: 'string', max: 100 },
     });

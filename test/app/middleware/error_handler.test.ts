@@ -25,6 +25,16 @@ describe('test/app/middleware/error_handler.test.ts', () => {
     app.expectLog('password=hunter2 at db-7', 'errorLogger');
   });
 
+  it('logs the request of an error without the ?token= it carried', async () => {
+    const { token } = await registerAndLogin();
+    app.mockLog();
+    app.mockServiceError('user', 'authenticate', new Error('lookup failed'));
+    await app.httpRequest().get(`/api/user/info?token=${token}&page=2`)
+      .expect(500);
+    app.expectLog(/GET \/api\/user\/info\?token=\*\*\*&page=2\] nodejs\.Error: lookup failed/, 'errorLogger');
+    for (const logger of [ 'logger', 'coreLogger', 'errorLogger' ]) app.notExpectLog(token, logger);
+  });
+
   it('passes 4xx messages through in production', async () => {
     mm(app.config, 'env', 'prod');
     const res = await app.httpRequest().get('/api/user/info').expect(401);
@@ -34,7 +44,7 @@ describe('test/app/middleware/error_handler.test.ts', () => {
   it('answers a validation failure with 422 and the first failing field', async () => {
     const res = await app.httpRequest().post('/api/login').send({ password: 1 })
       .expect(422);
-    assert.deepEqual(res.body, { msg: 'fail', data: 'username required' });
+    assert.deepEqual(res.body, { msg: 'fail', data: '用户名不能为空' });
   });
 
   it('answers every unknown route, whatever its method, with a 404 envelope and never HTML', async () => {

@@ -69,7 +69,13 @@ describe('test/app/service/cache.test.ts', () => {
     assert(await ctx.service.cache.clear() >= ours.length);
     for (const key of ours) assert.equal(await app.redis.exists(prefix + key), 0);
     for (const key of foreign) assert.equal(await app.redis.get(key), 'keep');
-    const [ , left ] = await app.redis.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    const left: string[] = [];
+    let cursor = '0';
+    do {
+      const [ next, keys ] = await app.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      left.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
     assert.deepEqual(left, []);
     await app.redis.del(...foreign);
   });

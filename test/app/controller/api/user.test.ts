@@ -56,9 +56,20 @@ describe('test/app/controller/api/user.test.ts', () => {
       for (const username of [ 'abcd', 'a'.repeat(21) ]) {
         const res = await register(username).expect(422);
         assert.equal(res.body.msg, 'fail');
-        assert.match(res.body.data, /^username /);
+        assert.match(res.body.data, /^用户名长度不能(少于 5|超过 20)$/);
         assert.equal(await app.model.User.count({ where: { username } }), 0);
       }
+    });
+
+    it('refuses usernames with spaces, control or invisible characters, and takes names in any script', async () => {
+      for (const username of [ 'seven  spaces', '       ', '\u0000abcdef', 'abc\ud800def', 'zero\u200bwidth', 'tab\tname' ]) {
+        const res = await register(username).expect(422);
+        assert.deepEqual(res.body, { msg: 'fail', data: '用户名只能包含文字、数字和 _ . @ -' });
+      }
+      assert.equal(await app.model.User.count({ where: { username: [ 'seven  spaces', '       ' ] } }), 0);
+      const name = '主播' + uniqueName().slice(0, 8);
+      const res = await register(name).expect(200);
+      assert.equal(res.body.data.username, name);
     });
 
     it('refuses passwords that do not match', async () => {
@@ -71,19 +82,19 @@ describe('test/app/controller/api/user.test.ts', () => {
     it('answers the first failing field for missing fields and wrong types', async () => {
       let res = await app.httpRequest().post('/api/reg').send({})
         .expect(422);
-      assert.deepEqual(res.body, { msg: 'fail', data: 'username required' });
+      assert.deepEqual(res.body, { msg: 'fail', data: '用户名不能为空' });
 
       res = await app.httpRequest().post('/api/reg').send({ username: 1234567, password: 'x', repassword: 'x' })
         .expect(422);
-      assert.deepEqual(res.body, { msg: 'fail', data: 'username should be a string' });
+      assert.deepEqual(res.body, { msg: 'fail', data: '用户名必须是字符串' });
 
       res = await app.httpRequest().post('/api/reg').send({ username: uniqueName(), password: [ 'x' ], repassword: 'x' })
         .expect(422);
-      assert.deepEqual(res.body, { msg: 'fail', data: 'password should be a string' });
+      assert.deepEqual(res.body, { msg: 'fail', data: '密码必须是字符串' });
 
       res = await app.httpRequest().post('/api/reg').send([ 1, 2 ])
         .expect(422);
-      assert.deepEqual(res.body, { msg: 'fail', data: 'username required' });
+      assert.deepEqual(res.body, { msg: 'fail', data: '用户名不能为空' });
     });
 
     it('answers 400 for a body that is not JSON', async () => {
@@ -91,20 +102,28 @@ describe('test/app/controller/api/user.test.ts', () => {
         .set('content-type', 'application/json')
         .send('{"username": "abcdef", ')
         .expect(400);
-      assert.equal(res.body.msg, 'fail');
-      assert.equal(typeof res.body.data, 'string');
+      assert.deepEqual(res.body, { msg: 'fail', data: '请求体格式不正确' });
+    });
+
+    it('answers 415 for a body in an encoding it cannot read', async () => {
+      const res = await app.httpRequest().post('/api/reg')
+        .set('content-type', 'application/json')
+        .set('content-encoding', 'br-unknown')
+        .send('{}')
+        .expect(415);
+      assert.deepEqual(res.body, { msg: 'fail', data: '不支持的请求体类型或编码' });
     });
 
     it('answers 413 for a 10 MB body and 422 for an over-long field', async () => {
       const huge = 'x'.repeat(10 * 1024 * 1024);
       let res = await app.httpRequest().post('/api/reg').send({ username: uniqueName(), password: huge, repassword: huge })
         .expect(413);
-      assert.equal(res.body.msg, 'fail');
+      assert.deepEqual(res.body, { msg: 'fail', data: '请求体过大' });
 
       const long = 'x'.repeat(200 * 1024);
       const username = uniqueName();
       res = await register(username, long).expect(422);
-      assert.equal(res.body.data, 'password length should smaller than 100');
+      assert.equal(res.body.data, '密码长度不能超过 100');
       assert.equal(await app.model.User.count({ where: { username } }), 0);
     });
   });
@@ -123,16 +142,18 @@ describe('test/app/controller/api/user.test.ts', () => {
       assert.equal(await app.redis.get(`${app.config.cache.prefix}user_${data.id}`), JSON.stringify(data.token));
     });
 
-    it('issues a token that carries only id, username and a token id, and expires after the configured time', async () => {
+    it('issues an HS256 token that carries only id, username and a token id, and expires after the configured time', async () => {
       const { token, id, username } = await registerAndLogin();
-      const [ , body ] = token.split('.');
+      const [ head, body ] = token.split('.');
+      assert.deepEqual(JSON.parse(Buffer.from(head, 'base64url').toString()), { alg: 'HS256', typ: 'JWT' });
       const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
       assert.deepEqual(Object.keys(claims).sort(), [ 'exp', 'iat', 'id', 'jti', 'username' ]);
       assert.equal(claims.id, id);
       assert.equal(claims.username, username);
-      assert.equal(claims.exp - claims.iat, 7 * 24 * 3600);
+      const { tokenTtl } = app.config.auth;
+      assert.equal(claims.exp - claims.iat, tokenTtl);
       const ttl = await app.redis.ttl(`${app.config.cache.prefix}user_${id}`);
-      assert(ttl > 7 * 24 * 3600 - 60 && ttl <= 7 * 24 * 3600);
+      assert(ttl > tokenTtl - 60 && ttl <= tokenTtl);
     });
 
     it('refuses an unknown user', async () => {
@@ -152,10 +173,10 @@ describe('test/app/controller/api/user.test.ts', () => {
     it('refuses missing fields and wrong types without a 5xx', async () => {
       let res = await app.httpRequest().post('/api/login').send({ username: uniqueName() })
         .expect(422);
-      assert.deepEqual(res.body, { msg: 'fail', data: 'password required' });
+      assert.deepEqual(res.body, { msg: 'fail', data: '密码不能为空' });
       res = await app.httpRequest().post('/api/login').send({ username: { $gt: '' }, password })
         .expect(422);
-      assert.deepEqual(res.body, { msg: 'fail', data: 'username should be a string' });
+      assert.deepEqual(res.body, { msg: 'fail', data: '用户名必须是字符串' });
     });
 
     it('a second login invalidates the first token', async () => {
