@@ -12,6 +12,11 @@ export interface BizConfig {
   auth: {
     // Seconds a login token lives, in the JWT and in Redis alike.
     tokenTtl: number;
+    login: {
+      // Wrong passwords allowed per username and client address within failureWindow seconds.
+      maxFailures: number;
+      failureWindow: number;
+    };
   };
   cache: {
     // Every Redis key of this app starts with it; cache.clear() removes these keys only.
@@ -98,6 +103,10 @@ export default (appInfo: EggAppInfo) => {
 
   config.auth = {
     tokenTtl: intFromEnv('TOKEN_TTL', 7 * 24 * 3600, 1),
+    login: {
+      maxFailures: intFromEnv('LOGIN_MAX_FAILURES', 10, 1),
+      failureWindow: intFromEnv('LOGIN_FAILURE_WINDOW', 15 * 60, 1),
+    },
   };
 
   config.cache = {

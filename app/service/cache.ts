@@ -43,8 +43,15 @@ export default class CacheService extends Service {
     return Number(results?.[0]?.[1] ?? 0);
   }
 
-  async incr(key: string, amount = 1): Promise<number> {
-    return this.app.redis.incrby(this.key(key), amount);
+  // With expire (seconds) the counter is a window: it starts with that expiry and later increments keep it.
+  async incr(key: string, amount = 1, expire = 0): Promise<number> {
+    const fullKey = this.key(key);
+    if (expire <= 0) return this.app.redis.incrby(fullKey, amount);
+    const results = await this.app.redis.multi()
+      .set(fullKey, 0, 'EX', expire, 'NX')
+      .incrby(fullKey, amount)
+      .exec();
+    return Number(results?.[1]?.[1]);
   }
 
   async strlen(key: string): Promise<number> {

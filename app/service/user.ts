@@ -52,9 +52,18 @@ export default class UserService extends Service {
   // The user (without password) and a fresh token, which replaces any earlier one: one live token per user.
   async login(username: string, password: string) {
     const ctx: Context = this.ctx;
+    const { maxFailures, failureWindow } = this.config.auth.login;
+    // Attempts are counted per name and address before anything is checked (so parallel guesses count too), and
+    // cleared by a success; past the limit nothing is checked until the window ends.
+    const attemptsKey = `login_failures_${username.toLowerCase()}_${ctx.ip}`;
+    if (await ctx.service.cache.incr(attemptsKey, 1, failureWindow) > maxFailures) {
+      ctx.set('Retry-After', String(failureWindow));
+      ctx.throw(429, `密码错误次数过多，请 ${Math.ceil(failureWindow / 60)} 分钟后再试`);
+    }
     const user = await ctx.model.User.scope('withPassword').findOne({ where: { username } });
     if (!user) ctx.throw(400, '用户不存在或已被禁用');
     if (!await verifyPassword(password, user.password)) ctx.throw(400, '密码错误');
+    await ctx.service.cache.remove(attemptsKey);
     const token = ctx.getToken({ id: user.id, username: user.username });
     await ctx.service.cache.set(this.tokenKey(user.id), token, this.config.auth.tokenTtl);
     return { ...user.toJSON(), token };

@@ -57,6 +57,19 @@ describe('test/app/service/cache.test.ts', () => {
     assert.equal(await ctx.service.cache.incr(key), 1);
     assert.equal(await ctx.service.cache.incr(key, 10), 11);
     assert.equal(await ctx.service.cache.get(key), 11);
+    assert.equal(await app.redis.ttl(prefix + key), -1);
+  });
+
+  it('counts in a window: the first increment sets the expiry and later ones keep it', async () => {
+    const ctx = app.mockContext();
+    const key = uniqueName('w');
+    assert.equal(await ctx.service.cache.incr(key, 1, 60), 1);
+    await app.redis.expire(prefix + key, 30);
+    assert.equal(await ctx.service.cache.incr(key, 2, 60), 3);
+    const ttl = await app.redis.ttl(prefix + key);
+    assert(ttl > 20 && ttl <= 30, `ttl ${ttl}`);
+    const counts = await Promise.all(Array.from({ length: 20 }, () => ctx.service.cache.incr(key, 1, 60)));
+    assert.deepEqual(counts.sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 4));
   });
 
   it('clear() removes this app\'s keys and leaves every other key alone', async () => {

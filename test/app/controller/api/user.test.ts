@@ -170,6 +170,43 @@ describe('test/app/controller/api/user.test.ts', () => {
       assert.deepEqual(res.body, { msg: 'fail', data: '密码错误' });
     });
 
+    it('after too many wrong passwords refuses with 429 until the window ends, even the right one', async () => {
+      mm(app.config.auth.login, 'maxFailures', 3);
+      const username = uniqueName();
+      await register(username).expect(200);
+      const login = (pass: string) => app.httpRequest().post('/api/login').send({ username, password: pass });
+      for (let i = 0; i < 3; i++) await login('wrong').expect(400);
+      const res = await login(password).expect(429);
+      assert.deepEqual(res.body, { msg: 'fail', data: '密码错误次数过多，请 15 分钟后再试' });
+      assert.equal(res.headers['retry-after'], String(app.config.auth.login.failureWindow));
+
+      // The window ending (here: its counter expiring) lets the right password in again.
+      const [ counter ] = await app.redis.keys(`${app.config.cache.prefix}login_failures_${username}_*`);
+      assert(counter);
+      await app.redis.del(counter);
+      await login(password).expect(200);
+    });
+
+    it('counts parallel wrong passwords exactly: of 12 at once with a limit of 3, 3 are checked', async () => {
+      mm(app.config.auth.login, 'maxFailures', 3);
+      const username = uniqueName();
+      await register(username).expect(200);
+      const results = await Promise.all(Array.from({ length: 12 }, () =>
+        app.httpRequest().post('/api/login').send({ username, password: 'wrong' })));
+      assert.deepEqual(results.map(r => r.status).sort(), [ ...Array(3).fill(400), ...Array(9).fill(429) ]);
+    });
+
+    it('a successful login clears the count of wrong passwords', async () => {
+      mm(app.config.auth.login, 'maxFailures', 3);
+      const username = uniqueName();
+      await register(username).expect(200);
+      const login = (pass: string) => app.httpRequest().post('/api/login').send({ username, password: pass });
+      for (let i = 0; i < 2; i++) await login('wrong').expect(400);
+      await login(password).expect(200);
+      for (let i = 0; i < 2; i++) await login('wrong').expect(400);
+      await login(password).expect(200);
+    });
+
     it('refuses missing fields and wrong types without a 5xx', async () => {
       let res = await app.httpRequest().post('/api/login').send({ username: uniqueName() })
         .expect(422);
