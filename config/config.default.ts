@@ -13,7 +13,7 @@ export interface BizConfig {
     // Seconds a login token lives, in the JWT and in Redis alike.
     tokenTtl: number;
     login: {
-      // Wrong passwords allowed per username and client address within failureWindow seconds.
+      // Login attempts allowed per username and client address within failureWindow seconds; a success clears them.
       maxFailures: number;
       failureWindow: number;
     };

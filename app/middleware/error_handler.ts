@@ -5,7 +5,6 @@ interface HttpError extends Error {
   body?: boolean;
   status?: number;
   statusCode?: number;
-  expose?: boolean;
   errors?: Array<{ field?: string; message?: string }>;
 }
 

@@ -55,7 +55,7 @@ export default class UserService extends Service {
     const { maxFailures, failureWindow } = this.config.auth.login;
     // Attempts are counted per name and address before anything is checked (so parallel guesses count too), and
     // cleared by a success; past the limit nothing is checked until the window ends.
-    const attemptsKey = `login_failures_${username.toLowerCase()}_${ctx.ip}`;
+    const attemptsKey = `login_attempts_${username.toLowerCase()}_${ctx.ip}`;
     if (await ctx.service.cache.incr(attemptsKey, 1, failureWindow) > maxFailures) {
       ctx.set('Retry-After', String(failureWindow));
       ctx.throw(429, `密码错误次数过多，请 ${Math.ceil(failureWindow / 60)} 分钟后再试`);

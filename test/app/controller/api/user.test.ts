@@ -170,37 +170,36 @@ describe('test/app/controller/api/user.test.ts', () => {
       assert.deepEqual(res.body, { msg: 'fail', data: '密码错误' });
     });
 
-    it('after too many wrong passwords refuses with 429 until the window ends, even the right one', async () => {
+    // A registered user under a login limit of 3 attempts, and a way to log in as them.
+    async function limitedUser() {
       mm(app.config.auth.login, 'maxFailures', 3);
       const username = uniqueName();
       await register(username).expect(200);
-      const login = (pass: string) => app.httpRequest().post('/api/login').send({ username, password: pass });
+      return { username, login: (pass: string) => app.httpRequest().post('/api/login').send({ username, password: pass }) };
+    }
+
+    it('after too many wrong passwords refuses with 429 until the window ends, even the right one', async () => {
+      const { username, login } = await limitedUser();
       for (let i = 0; i < 3; i++) await login('wrong').expect(400);
       const res = await login(password).expect(429);
       assert.deepEqual(res.body, { msg: 'fail', data: '密码错误次数过多，请 15 分钟后再试' });
       assert.equal(res.headers['retry-after'], String(app.config.auth.login.failureWindow));
 
       // The window ending (here: its counter expiring) lets the right password in again.
-      const [ counter ] = await app.redis.keys(`${app.config.cache.prefix}login_failures_${username}_*`);
+      const [ counter ] = await app.redis.keys(`${app.config.cache.prefix}login_attempts_${username}_*`);
       assert(counter);
       await app.redis.del(counter);
       await login(password).expect(200);
     });
 
     it('counts parallel wrong passwords exactly: of 12 at once with a limit of 3, 3 are checked', async () => {
-      mm(app.config.auth.login, 'maxFailures', 3);
-      const username = uniqueName();
-      await register(username).expect(200);
-      const results = await Promise.all(Array.from({ length: 12 }, () =>
-        app.httpRequest().post('/api/login').send({ username, password: 'wrong' })));
+      const { login } = await limitedUser();
+      const results = await Promise.all(Array.from({ length: 12 }, () => login('wrong')));
       assert.deepEqual(results.map(r => r.status).sort(), [ ...Array(3).fill(400), ...Array(9).fill(429) ]);
     });
 
     it('a successful login clears the count of wrong passwords', async () => {
-      mm(app.config.auth.login, 'maxFailures', 3);
-      const username = uniqueName();
-      await register(username).expect(200);
-      const login = (pass: string) => app.httpRequest().post('/api/login').send({ username, password: pass });
+      const { login } = await limitedUser();
       for (let i = 0; i < 2; i++) await login('wrong').expect(400);
       await login(password).expect(200);
       for (let i = 0; i < 2; i++) await login('wrong').expect(400);
