@@ -15,3 +15,10 @@ export async function registerAndLogin(password = 'secret-pass') {
     .expect(200);
   return res.body.data as { id: number; username: string; token: string; coin: number };
 }
+
+// Keeps the lines of the loggers the tests inspect in memory (egg-mock's mockLog takes one logger at a time);
+// expectLog then reads what was logged, never a file that may not be flushed yet.
+export const LOGGERS = [ 'logger', 'coreLogger', 'errorLogger' ];
+export function mockLogs() {
+  for (const name of LOGGERS) app.mockLog(name);
+}

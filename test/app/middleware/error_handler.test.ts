@@ -1,6 +1,6 @@
 import assert from 'node:assert';
 import { app, mm } from 'egg-mock/bootstrap';
-import { registerAndLogin } from '../../support';
+import { LOGGERS, mockLogs, registerAndLogin } from '../../support';
 
 describe('test/app/middleware/error_handler.test.ts', () => {
   afterEach(() => mm.restore());
@@ -16,7 +16,7 @@ describe('test/app/middleware/error_handler.test.ts', () => {
   it('hides the details of a 500 in production, and still logs them', async () => {
     const { token } = await registerAndLogin();
     mm(app.config, 'env', 'prod');
-    app.mockLog();
+    mockLogs();
     app.mockServiceError('user', 'authenticate', new Error('password=hunter2 at db-7'));
     const res = await app.httpRequest().get('/api/user/info').set('token', token)
       .expect(500);
@@ -27,12 +27,12 @@ describe('test/app/middleware/error_handler.test.ts', () => {
 
   it('logs the request of an error without the ?token= it carried', async () => {
     const { token } = await registerAndLogin();
-    app.mockLog();
+    mockLogs();
     app.mockServiceError('user', 'authenticate', new Error('lookup failed'));
     await app.httpRequest().get(`/api/user/info?token=${token}&page=2`)
       .expect(500);
     app.expectLog(/GET \/api\/user\/info\?token=\*\*\*&page=2\] nodejs\.Error: lookup failed/, 'errorLogger');
-    for (const logger of [ 'logger', 'coreLogger', 'errorLogger' ]) app.notExpectLog(token, logger);
+    for (const logger of LOGGERS) app.notExpectLog(token, logger);
   });
 
   it('passes 4xx messages through in production', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert';
 import { app, mm } from 'egg-mock/bootstrap';
-import { registerAndLogin, uniqueName } from '../../../support';
+import { LOGGERS, mockLogs, registerAndLogin, uniqueName } from '../../../support';
 
 describe('test/app/controller/api/user.test.ts', () => {
   const password = 'correct horse';
@@ -232,14 +232,14 @@ describe('test/app/controller/api/user.test.ts', () => {
       const username = uniqueName();
       await register(username, secret).expect(200);
       const row = await app.model.User.scope('withPassword').findOne({ where: { username } });
-      app.mockLog();
+      mockLogs();
       // Redis failing while the token is stored: the error is logged with its request, and answered as a 500 envelope.
       app.mockServiceError('cache', 'set', new Error('redis went away'));
       const res = await app.httpRequest().post('/api/login').send({ username, password: secret })
         .expect(500);
       assert.deepEqual(res.body, { msg: 'fail', data: 'redis went away' });
       app.expectLog('redis went away', 'errorLogger');
-      for (const logger of [ 'logger', 'coreLogger', 'errorLogger' ]) {
+      for (const logger of LOGGERS) {
         app.notExpectLog(secret, logger);
         app.notExpectLog(row!.password, logger);
       }
