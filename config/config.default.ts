@@ -79,11 +79,8 @@ export default (appInfo: EggAppInfo) => {
     translate,
   };
 
-  config.sequelize = {
-    ...mysql,
-    // egg-sequelize checks the connection at start-up; the schema itself comes from `npm run db:init`.
-    logging: false,
-  };
+  // egg-sequelize checks the connection at start-up; the schema itself comes from `npm run db:init`.
+  config.sequelize = mysql;
 
   config.redis = {
     client: {

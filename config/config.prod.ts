@@ -17,7 +17,6 @@ export default () => {
   config.keys = secret('EGG_KEYS');
   config.jwt = {
     secret: secret('JWT_SECRET'),
-    enable: false,
   };
 
   // Behind Nginx (the supported deployment): trust X-Forwarded-*; TRUST_PROXY=false when clients reach Egg directly.

@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 
-// egg-bin loads this file first: the unit-test database is created and migrated, as `npm run db:init` does,
-// before any test file boots the app (egg-sequelize connects at start-up).
-execFileSync('npm', [ 'run', '--silent', 'db:init' ], {
-  stdio: [ 'ignore', 'ignore', 'inherit' ],
-  env: { ...process.env, EGG_SERVER_ENV: 'unittest' },
-});
+// Creates and migrates the unit-test database and seeds it once, as `npm run db:init` does.
+export function migrateTestDatabase() {
+  execFileSync('npm', [ 'run', '--silent', 'db:init' ], {
+    stdio: [ 'ignore', 'ignore', 'inherit' ],
+    env: { ...process.env, EGG_SERVER_ENV: 'unittest' },
+  });
+}
+
+// egg-bin loads this file first, so this runs before any test file boots the app (egg-sequelize connects at start-up).
+migrateTestDatabase();

@@ -1,20 +1,13 @@
 import assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { app } from 'egg-mock/bootstrap';
 import { QueryTypes } from 'sequelize';
+import { migrateTestDatabase } from '../.setup';
 
 describe('test/database/init.test.ts', () => {
   let database: string;
   before(() => {
     database = (app.config.sequelize as { database: string }).database;
   });
-
-  function dbInit() {
-    execFileSync('npm', [ 'run', '--silent', 'db:init' ], {
-      stdio: [ 'ignore', 'ignore', 'pipe' ],
-      env: { ...process.env, EGG_SERVER_ENV: 'unittest' },
-    });
-  }
 
   it('unit tests run against their own database', () => {
     assert.equal(database, process.env.MYSQL_TEST_DATABASE || 'cilicl_live_unittest');
@@ -25,7 +18,7 @@ describe('test/database/init.test.ts', () => {
     const gifts = await app.model.Gift.count();
     const [ meta ] = await app.model.query<{ n: number }>('SELECT COUNT(*) AS n FROM sequelize_meta', { type: QueryTypes.SELECT });
     assert(gifts >= 6);
-    dbInit();
+    migrateTestDatabase();
     assert.equal(await app.model.Gift.count(), gifts);
     const [ again ] = await app.model.query<{ n: number }>('SELECT COUNT(*) AS n FROM sequelize_meta', { type: QueryTypes.SELECT });
     assert.equal(Number(again.n), Number(meta.n));
