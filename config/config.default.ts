@@ -6,6 +6,8 @@ import { translate } from '../app/common/validation';
 export const DEVELOPMENT_SECRETS = {
   EGG_KEYS: 'cilicl-live_development_cookie_keys',
   JWT_SECRET: 'cilicl-live_development_jwt_secret',
+  MEDIA_PUBLISH_SECRET: 'cilicl-live_development_publish_secret',
+  MEDIA_PLAY_SECRET: 'cilicl-live_development_play_secret',
 };
 
 export interface BizConfig {
@@ -22,6 +24,22 @@ export interface BizConfig {
     // Every Redis key of this app starts with it; cache.clear() removes these keys only.
     prefix: string;
   };
+  media: {
+    // Whether the agent runs Node-Media-Server; unit tests that need no media switch it off.
+    enable: boolean;
+    bind: string;
+    rtmpPort: number;
+    flvPort: number;
+    // Publish and play signatures use different secrets, so a viewer's signature can never publish.
+    publishSecret: string;
+    playSecret: string;
+    // Seconds a signature stays valid after it is issued.
+    signTtl: number;
+    // Host written into the media URLs that create and read answer; empty: the request's host.
+    publicHost: string;
+    // Node-Media-Server's own log lines below this level are dropped (its default is debug).
+    logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  };
 }
 
 // What each environment's config file returns; BizConfig joins EggAppConfig in typings/index.d.ts.
@@ -34,6 +52,22 @@ function requestOfLogLine(ctx: Context): string {
   return `[${ctx.userId || '-'}/${ctx.ip}/${ctx.tracer?.traceId || '-'}/${ms}ms ${ctx.method} ${url}]`;
 }
 
+const MEDIA_LOG_LEVELS = [ 'trace', 'debug', 'info', 'warn', 'error' ] as const;
+
+function mediaLogLevel(): BizConfig['media']['logLevel'] {
+  const level = process.env.MEDIA_LOG_LEVEL || 'warn';
+  const known = MEDIA_LOG_LEVELS.find(name => name === level);
+  if (!known) throw new Error(`[cilicl-live] MEDIA_LOG_LEVEL must be one of ${MEDIA_LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+  return known;
+}
+
+// One secret for both signatures would let every viewer publish; refused whatever the environment.
+export function checkMediaSecrets(media: Pick<BizConfig['media'], 'publishSecret' | 'playSecret'>): void {
+  if (media.publishSecret === media.playSecret) {
+    throw new Error('[cilicl-live] MEDIA_PLAY_SECRET must differ from MEDIA_PUBLISH_SECRET, or any viewer could publish');
+  }
+}
+
 export default (appInfo: EggAppInfo) => {
   const env = process.env;
   const config = {} as PowerPartial<EggAppConfig>;
@@ -41,11 +75,13 @@ export default (appInfo: EggAppInfo) => {
 
   config.keys = env.EGG_KEYS || DEVELOPMENT_SECRETS.EGG_KEYS;
 
-  config.logger = {
+  const logger = {
     // The app logger with the request from async local storage, so every line can be formatted here.
     enableFastContextLogger: true,
     paddingMessageFormatter: requestOfLogLine,
   };
+  // Through a variable: egg-bin dev reads this file (for PORT) without typings/, where paddingMessageFormatter is declared.
+  config.logger = logger;
 
   // errorHandler is placed among the core middleware by app.ts, ahead of body parsing.
   config.middleware = [];
@@ -109,6 +145,25 @@ export default (appInfo: EggAppInfo) => {
   config.cache = {
     // Named after the database too, so two deployments sharing one Redis never share a key.
     prefix: env.REDIS_KEY_PREFIX || `${appInfo.name}:${mysql.database}:`,
+  };
+
+  config.media = {
+    enable: true,
+    bind: env.MEDIA_BIND || '0.0.0.0',
+    rtmpPort: intFromEnv('RTMP_PORT', 23480, 1),
+    flvPort: intFromEnv('FLV_PORT', 23481, 1),
+    publishSecret: env.MEDIA_PUBLISH_SECRET || DEVELOPMENT_SECRETS.MEDIA_PUBLISH_SECRET,
+    playSecret: env.MEDIA_PLAY_SECRET || DEVELOPMENT_SECRETS.MEDIA_PLAY_SECRET,
+    // The tutorial's: Date.now() + 100000000 ms, about 28 hours.
+    signTtl: intFromEnv('MEDIA_SIGN_TTL', 100000, 1),
+    publicHost: env.PUBLIC_HOST || '',
+    logLevel: mediaLogLevel(),
+  };
+  checkMediaSecrets(config.media);
+
+  // The media server's lines and every publish / play decision, in logs/<app>/media.log.
+  config.customLogger = {
+    mediaLogger: { file: 'media.log' },
   };
 
   return config;

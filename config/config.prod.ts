@@ -1,4 +1,4 @@
-import { DefaultConfig, DEVELOPMENT_SECRETS } from './config.default';
+import { checkMediaSecrets, DefaultConfig, DEVELOPMENT_SECRETS } from './config.default';
 
 type SecretName = keyof typeof DEVELOPMENT_SECRETS;
 
@@ -18,6 +18,12 @@ export default () => {
   config.jwt = {
     secret: secret('JWT_SECRET'),
   };
+  const mediaSecrets = {
+    publishSecret: secret('MEDIA_PUBLISH_SECRET'),
+    playSecret: secret('MEDIA_PLAY_SECRET'),
+  };
+  checkMediaSecrets(mediaSecrets);
+  config.media = mediaSecrets;
 
   // Behind Nginx (the supported deployment): trust X-Forwarded-*; TRUST_PROXY=false when clients reach Egg directly.
   config.proxy = ![ 'false', '0' ].includes(process.env.TRUST_PROXY ?? '');

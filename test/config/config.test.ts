@@ -1,5 +1,7 @@
 import assert from 'node:assert';
 import { mm } from 'egg-mock/bootstrap';
+import { execFileSync } from 'node:child_process';
+import { DEVELOPMENT_SECRETS } from '../../config/config.default';
 import prodConfig from '../../config/config.prod';
 
 describe('test/config/config.test.ts', () => {
@@ -31,16 +33,76 @@ describe('test/config/config.test.ts', () => {
       await assert.rejects(start('prod'), /JWT_SECRET must be set/);
     });
 
+    it('refuses to start while a media secret is unset or still the development default', async () => {
+      mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
+      mm(process.env, 'JWT_SECRET', 'a-real-secret');
+      mm(process.env, 'MEDIA_PLAY_SECRET', 'a-real-play-secret');
+      mm(process.env, 'MEDIA_PUBLISH_SECRET', '');
+      await assert.rejects(start('prod'), /MEDIA_PUBLISH_SECRET must be set/);
+      mm(process.env, 'MEDIA_PUBLISH_SECRET', DEVELOPMENT_SECRETS.MEDIA_PUBLISH_SECRET);
+      await assert.rejects(start('prod'), /MEDIA_PUBLISH_SECRET must be set/);
+      mm(process.env, 'MEDIA_PUBLISH_SECRET', 'a-real-publish-secret');
+      mm(process.env, 'MEDIA_PLAY_SECRET', DEVELOPMENT_SECRETS.MEDIA_PLAY_SECRET);
+      await assert.rejects(start('prod'), /MEDIA_PLAY_SECRET must be set/);
+    });
+
     it('takes the secrets from the environment and trusts the proxy unless TRUST_PROXY=false', () => {
       mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
       mm(process.env, 'JWT_SECRET', 'a-real-secret');
+      mm(process.env, 'MEDIA_PUBLISH_SECRET', 'a-real-publish-secret');
+      mm(process.env, 'MEDIA_PLAY_SECRET', 'a-real-play-secret');
       const config = prodConfig();
       assert.equal(config.keys, 'real-cookie-keys');
       assert.equal(config.jwt?.secret, 'a-real-secret');
+      assert.deepEqual(config.media, { publishSecret: 'a-real-publish-secret', playSecret: 'a-real-play-secret' });
       assert.equal(config.proxy, true);
       mm(process.env, 'TRUST_PROXY', 'false');
       assert.equal(prodConfig().proxy, false);
     });
+  });
+
+  it('refuses one secret for publishing and playing, in any environment', async () => {
+    mm(process.env, 'MEDIA_PUBLISH_SECRET', 'the-same');
+    mm(process.env, 'MEDIA_PLAY_SECRET', 'the-same');
+    await assert.rejects(start('unittest'), /MEDIA_PLAY_SECRET must differ from MEDIA_PUBLISH_SECRET/);
+    mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
+    mm(process.env, 'JWT_SECRET', 'a-real-secret');
+    assert.throws(() => prodConfig(), /MEDIA_PLAY_SECRET must differ from MEDIA_PUBLISH_SECRET/);
+  });
+
+  it('refuses an unknown MEDIA_LOG_LEVEL, naming the levels', async () => {
+    mm(process.env, 'MEDIA_LOG_LEVEL', 'verbose');
+    await assert.rejects(start('unittest'), /MEDIA_LOG_LEVEL must be one of trace, debug, info, warn, error, got "verbose"/);
+  });
+
+  it('takes media ports, address, host, signature lifetime and log level from the environment', async () => {
+    mm(process.env, 'RTMP_PORT', '1935');
+    mm(process.env, 'FLV_PORT', '8080');
+    mm(process.env, 'MEDIA_BIND', '127.0.0.1');
+    mm(process.env, 'PUBLIC_HOST', 'live.example.com');
+    mm(process.env, 'MEDIA_SIGN_TTL', '3600');
+    mm(process.env, 'MEDIA_LOG_LEVEL', 'info');
+    mm.env('unittest');
+    const app = mm.app({ cache: false });
+    try {
+      await app.ready();
+      const { rtmpPort, flvPort, bind, publicHost, signTtl, logLevel, enable } = app.config.media;
+      assert.deepEqual({ rtmpPort, flvPort, bind, publicHost, signTtl, logLevel, enable },
+        { rtmpPort: 1935, flvPort: 8080, bind: '127.0.0.1', publicHost: 'live.example.com', signTtl: 3600, logLevel: 'info', enable: false });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is readable by egg-bin dev, which takes PORT from it before typings/ exist', () => {
+    // egg-bin dev reads config.cluster.listen.port through ts-node without this project's typings.
+    const script = 'require("@eggjs/utils").getConfig({ framework: require("path").dirname(require.resolve("egg/package.json")),' +
+      ' baseDir: process.cwd(), env: "local" }).then(c => console.log(c.cluster.listen.port), e => { console.error(e.message); process.exit(1); })';
+    const out = execFileSync(process.execPath, [ '-r', 'ts-node/register', '-e', script ], {
+      env: { ...process.env, PORT: '7123', EGG_TYPESCRIPT: 'true' },
+      encoding: 'utf8',
+    });
+    assert.equal(out.trim(), '7123');
   });
 
   it('refuses to start on a number variable that is not a whole number, naming it', async () => {
