@@ -27,6 +27,12 @@ const FIELDS: Record<string, string> = {
   username: '用户名',
   password: '密码',
   repassword: '确认密码',
+  title: '直播间标题',
+  cover: '直播间封面',
+  id: '直播间ID',
+  type: '类型',
+  page: '页码',
+  status: '状态',
 };
 
 // egg-validate's `translate` option (config.validate): parameter formats every message through it.
@@ -38,4 +44,16 @@ export function translate(template: string, ...args: unknown[]): string {
 export function describeError(error: { field?: string; message?: string }): string {
   const field = error.field ? FIELDS[error.field] ?? error.field : '';
   return `${field}${error.message ?? ''}`;
+}
+
+// An integer from JSON, or from a path, query or form string of digits only ('12abc' and '1.5' stay invalid, where
+// parameter's own convertType 'int' would read them as 12 and 1).
+export function integer(min: number, max: number, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'int',
+    min,
+    max,
+    convertType: (value: unknown) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value),
+    ...extra,
+  };
 }

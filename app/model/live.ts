@@ -27,6 +27,19 @@ export class Live extends Model<InferAttributes<Live>, InferCreationAttributes<L
   static associate() {
     Live.belongsTo(User, { foreignKey: 'user_id' });
   }
+
+  // The broadcaster's stream started: a room not started or paused goes live; an ended one stays ended.
+  static async streamStarted(key: string): Promise<boolean> {
+    const [ changed ] = await Live.update({ status: LiveStatus.Live },
+      { where: { key, status: [ LiveStatus.NotStarted, LiveStatus.Paused ] } });
+    return changed > 0;
+  }
+
+  // The broadcaster's stream stopped: a live room is paused until the stream comes back.
+  static async streamStopped(key: string): Promise<boolean> {
+    const [ changed ] = await Live.update({ status: LiveStatus.Paused }, { where: { key, status: LiveStatus.Live } });
+    return changed > 0;
+  }
 }
 
 export default (app: Application) => {

@@ -35,4 +35,27 @@ describe('test/app/model/live.test.ts', () => {
     const user = await app.model.User.findByPk(owner.id);
     assert.equal(user?.coin, 0);
   });
+
+  it('follows the stream: not started or paused goes live when it starts, live pauses when it stops, ended stays', async () => {
+    const owner = await registerAndLogin();
+    const { Live } = app.model;
+    const room = async (status: number) => Live.create({ title: 's', key: app.mockContext().randomString(20), user_id: owner.id, status });
+    const statusOf = async (id: number) => (await Live.findByPk(id))?.status;
+
+    for (const from of [ 0, 2 ]) {
+      const live = await room(from);
+      assert.equal(await Live.streamStarted(live.key), true);
+      assert.equal(await statusOf(live.id), 1);
+      assert.equal(await Live.streamStarted(live.key), false);
+      assert.equal(await Live.streamStopped(live.key), true);
+      assert.equal(await statusOf(live.id), 2);
+      assert.equal(await Live.streamStopped(live.key), false);
+      assert.equal(await statusOf(live.id), 2);
+    }
+    const ended = await room(3);
+    assert.equal(await Live.streamStarted(ended.key), false);
+    assert.equal(await Live.streamStopped(ended.key), false);
+    assert.equal(await statusOf(ended.id), 3);
+    assert.equal(await Live.streamStarted('no-such-key'), false);
+  });
 });

@@ -1,0 +1,61 @@
+import { Context, Controller } from 'egg';
+import { integer } from '../../common/validation';
+import { LiveStatus } from '../../model/live';
+import { STATUS_CHANGES } from '../../service/live';
+
+// Room ids and pages fit an unsigned INT column; anything larger names no room and no page.
+const MAX_ID = 4294967295;
+const MAX_PAGE = 100000000;
+
+export default class LiveController extends Controller {
+  // POST /api/live/create: a room for the caller and the broadcaster's publish signature.
+  async save() {
+    const { ctx, service } = this;
+    ctx.validate({
+      title: { type: 'string', trim: true, max: 100 },
+      cover: { type: 'string', trim: true, max: 200, required: false, allowEmpty: true },
+    });
+    const { title, cover } = ctx.request.body;
+    const live = await service.live.create(ctx.authUser.id, title, cover);
+    const sign = service.live.sign('publish', live.key);
+    ctx.apiSuccess({ data: live, sign, ...service.live.publishUrls(live.key, sign) });
+  }
+
+  // POST /api/live/changestatus: play / pause / stop, by the room's owner.
+  async changestatus() {
+    const { ctx, service } = this;
+    ctx.validate({
+      id: integer(1, MAX_ID),
+      type: { type: 'enum', values: STATUS_CHANGES },
+    });
+    const { id, type } = ctx.request.body;
+    await service.live.changeStatus(ctx.authUser.id, id, type);
+    ctx.apiSuccess('ok');
+  }
+
+  // GET /api/live/list/:page?status=
+  async list() {
+    const { ctx, service } = this;
+    const params = { page: ctx.params.page };
+    ctx.validate({ page: integer(1, MAX_PAGE) }, params);
+    const query: { status?: string | LiveStatus } = { status: ctx.query.status };
+    ctx.validate({ status: integer(LiveStatus.NotStarted, LiveStatus.Ended, { required: false }) }, query);
+    ctx.apiSuccess(await service.live.list(Number(params.page), query.status as LiveStatus | undefined));
+  }
+
+  // GET /api/live/read/:id: the room, its owner, and a play signature while the room has not ended.
+  async read() {
+    const { service } = this;
+    const ctx: Context = this.ctx;
+    const params = { id: ctx.params.id };
+    ctx.validate({ id: integer(1, MAX_ID) }, params);
+    const live = await service.live.read(params.id);
+    if (!live) ctx.throw(404, '当前直播间不存在');
+    if (live.status === LiveStatus.Ended) {
+      ctx.apiSuccess({ data: live, sign: null, play_url: null, ws_play_url: null });
+      return;
+    }
+    const sign = service.live.sign('play', live.key);
+    ctx.apiSuccess({ data: live, sign, ...service.live.playUrls(live.key, sign) });
+  }
+}

@@ -1,0 +1,99 @@
+import { Context, Service } from 'egg';
+import { UniqueConstraintError, WhereOptions } from 'sequelize';
+import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
+import { Live, LiveStatus } from '../model/live';
+
+export type StatusChange = 'play' | 'pause' | 'stop';
+export const STATUS_CHANGES: StatusChange[] = [ 'play', 'pause', 'stop' ];
+const STATUS_OF: Record<StatusChange, LiveStatus> = {
+  play: LiveStatus.Live,
+  pause: LiveStatus.Paused,
+  stop: LiveStatus.Ended,
+};
+
+export const PAGE_SIZE = 10;
+
+export default class LiveService extends Service {
+  // The course's: the room, or null.
+  async exist(id: number): Promise<Live | null> {
+    return this.ctx.model.Live.findByPk(id);
+  }
+
+  // The course's: why the room takes no viewers' events (the contract's message), or nothing when it is open.
+  async checkStatus(id: number): Promise<string | undefined> {
+    const live = await this.exist(id);
+    if (!live) return '直播间不存在';
+    if (live.status === LiveStatus.NotStarted) return '未开播';
+    if (live.status === LiveStatus.Ended) return '直播已结束';
+  }
+
+  // A room owned by the user, under a fresh random key (the unique index has the last word).
+  async create(userId: number, title: string, cover = ''): Promise<Live> {
+    const ctx: Context = this.ctx;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ctx.model.Live.create({ title, cover, user_id: userId, key: ctx.randomString(ROOM_KEY_LENGTH) });
+      } catch (err) {
+        if (!(err instanceof UniqueConstraintError) || attempt === 3) throw err;
+      }
+    }
+  }
+
+  // The owner plays, pauses or ends the room; an ended room never changes again, and ending it cuts its stream.
+  async changeStatus(userId: number, id: number, type: StatusChange): Promise<void> {
+    const ctx: Context = this.ctx;
+    const live = await this.exist(id);
+    if (!live) ctx.throw(404, '该直播间不存在');
+    if (live.user_id !== userId) ctx.throw(403, '这不是你的直播间');
+    // Conditional, so a room ended meanwhile (by another request) stays ended.
+    const [ matched ] = await ctx.model.Live.update({ status: STATUS_OF[type] },
+      { where: { id, status: [ LiveStatus.NotStarted, LiveStatus.Live, LiveStatus.Paused ] } });
+    if (!matched) ctx.throw(400, '该直播间已结束');
+    if (type === 'stop') {
+      // The media server runs in the agent: it disconnects the publisher and the viewers of this key.
+      this.app.messenger.sendToAgent('media-cut', { key: live.key, id: live.id });
+    }
+  }
+
+  // Newest first, PAGE_SIZE a page, optionally only rooms in one status.
+  async list(page: number, status?: LiveStatus): Promise<Live[]> {
+    const where: WhereOptions<Live> = status === undefined ? {} : { status };
+    return this.ctx.model.Live.findAll({
+      where,
+      order: [[ 'id', 'DESC' ]],
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+  }
+
+  // The room with its owner's public fields, or null.
+  async read(id: number): Promise<Live | null> {
+    const { model } = this.ctx;
+    return model.Live.findByPk(id, {
+      include: [{ model: model.User, attributes: [ 'id', 'username', 'avatar' ] }],
+    });
+  }
+
+  sign(action: StreamAction, key: string): string {
+    return signStream(this.config.media, action, key);
+  }
+
+  // Where clients reach the media server: PUBLIC_HOST, else the host this request was sent to.
+  private mediaHost(): string {
+    return this.config.media.publicHost || this.ctx.hostname;
+  }
+
+  // The broadcaster's URLs: OBS takes "server" and "stream key"; ffmpeg takes the whole URL.
+  publishUrls(key: string, sign: string) {
+    const { rtmpPort } = this.config.media;
+    const server = `rtmp://${this.mediaHost()}:${rtmpPort}/${STREAM_APP}`;
+    const streamKey = `${key}?sign=${sign}`;
+    return { publish_url: `${server}/${streamKey}`, obs: { server, stream_key: streamKey } };
+  }
+
+  // A viewer's URLs: HTTP-FLV (flv.js, mpegts.js, ffplay) and WebSocket-FLV.
+  playUrls(key: string, sign: string) {
+    const address = `${this.mediaHost()}:${this.config.media.flvPort}${streamPath(key)}.flv?sign=${sign}`;
+    return { play_url: `http://${address}`, ws_play_url: `ws://${address}` };
+  }
+}

@@ -1,0 +1,268 @@
+import assert from 'node:assert';
+import { app, mm } from 'egg-mock/bootstrap';
+import { checkStreamSign, streamPath } from '../../../../app/common/media_sign';
+import { LiveStatus } from '../../../../app/model/live';
+import { registerAndLogin } from '../../../support';
+
+type Login = Awaited<ReturnType<typeof registerAndLogin>>;
+
+describe('test/app/controller/api/live.test.ts', () => {
+  let owner: Login;
+  let stranger: Login;
+
+  before(async () => {
+    owner = await registerAndLogin();
+    stranger = await registerAndLogin();
+  });
+
+  afterEach(() => mm.restore());
+
+  function create(body: object, token = owner.token) {
+    return app.httpRequest().post('/api/live/create').set('token', token).send(body);
+  }
+
+  async function createRoom(title = '测试直播间') {
+    const res = await create({ title }).expect(200);
+    return res.body.data.data as { id: number; key: string; status: number };
+  }
+
+  function changeStatus(body: object, token = owner.token) {
+    return app.httpRequest().post('/api/live/changestatus').set('token', token).send(body);
+  }
+
+  async function statusOf(id: number) {
+    return (await app.model.Live.findByPk(id))?.status;
+  }
+
+  describe('POST /api/live/create', () => {
+    it('creates a room owned by the caller and answers it with the publish signature and URLs', async () => {
+      const res = await create({ title: '测试直播间', cover: '/static/cover.png' }).expect(200);
+      assert.equal(res.body.msg, 'ok');
+      const { data: live, sign, publish_url, obs } = res.body.data;
+      assert.equal(live.title, '测试直播间');
+      assert.equal(live.cover, '/static/cover.png');
+      assert.equal(live.user_id, owner.id);
+      assert.equal(live.status, LiveStatus.NotStarted);
+      assert.equal(live.look_count, 0);
+      assert.equal(live.coin, 0);
+      assert.match(live.key, /^[0-9a-zA-Z]{20}$/);
+      assert.match(live.created_time, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+      const media = app.config.media;
+      assert.match(sign, /^\d{10}-[0-9a-f]{32}$/);
+      assert.equal(checkStreamSign(media, 'publish', streamPath(live.key), sign), null);
+      assert.equal(checkStreamSign(media, 'play', streamPath(live.key), sign), 'signature does not match this room');
+      const expires = Number(sign.split('-')[0]);
+      assert(Math.abs(expires - (Math.floor(Date.now() / 1000) + media.signTtl)) <= 2);
+
+      assert.equal(publish_url, `rtmp://127.0.0.1:${media.rtmpPort}/live/${live.key}?sign=${sign}`);
+      assert.deepEqual(obs, { server: `rtmp://127.0.0.1:${media.rtmpPort}/live`, stream_key: `${live.key}?sign=${sign}` });
+
+      const row = await app.model.Live.findByPk(live.id);
+      assert.equal(row?.key, live.key);
+    });
+
+    it('gives every room its own key', async () => {
+      const keys = await Promise.all(Array.from({ length: 5 }, async () => (await createRoom()).key));
+      assert.equal(new Set(keys).size, 5);
+    });
+
+    it('writes PUBLIC_HOST into the URLs when it is set, else the request\'s host', async () => {
+      mm(app.config.media, 'publicHost', 'live.example.com');
+      const res = await create({ title: 'a' }).expect(200);
+      assert(res.body.data.publish_url.startsWith(`rtmp://live.example.com:${app.config.media.rtmpPort}/live/`));
+      mm.restore();
+      const local = await create({ title: 'b' }).set('host', 'media.test:7001').expect(200);
+      assert(local.body.data.obs.server.startsWith('rtmp://media.test:'));
+    });
+
+    it('needs a logged-in user', async () => {
+      const res = await app.httpRequest().post('/api/live/create').send({ title: 'x' }).expect(401);
+      assert.deepEqual(res.body, { msg: 'fail', data: '您没有权限访问该接口!' });
+    });
+
+    it('refuses a missing, empty, blank, too long or non-string title, or a bad cover, and creates nothing', async () => {
+      const before = await app.model.Live.count();
+      const cases: Array<[object, string]> = [
+        [{}, '直播间标题不能为空'],
+        [{ title: '' }, '直播间标题不能为空'],
+        [{ title: '   ' }, '直播间标题不能为空'],
+        [{ title: 'x'.repeat(101) }, '直播间标题长度不能超过 100'],
+        [{ title: 123 }, '直播间标题必须是字符串'],
+        [{ title: [ 'a' ] }, '直播间标题必须是字符串'],
+        [{ title: 'ok', cover: 5 }, '直播间封面必须是字符串'],
+        [{ title: 'ok', cover: 'x'.repeat(201) }, '直播间封面长度不能超过 200'],
+      ];
+      for (const [ body, message ] of cases) {
+        const res = await create(body).expect(422);
+        assert.deepEqual(res.body, { msg: 'fail', data: message }, JSON.stringify(body));
+      }
+      assert.equal(await app.model.Live.count(), before);
+    });
+  });
+
+  describe('POST /api/live/changestatus', () => {
+    it('lets the owner play, pause and stop; an ended room never changes again', async () => {
+      const live = await createRoom();
+      for (const [ type, status ] of [[ 'play', 1 ], [ 'play', 1 ], [ 'pause', 2 ], [ 'pause', 2 ], [ 'play', 1 ], [ 'stop', 3 ]] as const) {
+        const res = await changeStatus({ id: live.id, type }).expect(200);
+        assert.deepEqual(res.body, { msg: 'ok', data: 'ok' });
+        assert.equal(await statusOf(live.id), status);
+      }
+      for (const type of [ 'play', 'pause', 'stop' ]) {
+        const res = await changeStatus({ id: live.id, type }).expect(400);
+        assert.deepEqual(res.body, { msg: 'fail', data: '该直播间已结束' });
+        assert.equal(await statusOf(live.id), LiveStatus.Ended);
+      }
+    });
+
+    it('tells the media server to cut the room\'s stream when it is stopped, and only then', async () => {
+      const live = await createRoom();
+      const sent: unknown[] = [];
+      mm(app.messenger, 'sendToAgent', (action: string, data: unknown) => sent.push({ action, data }));
+      await changeStatus({ id: live.id, type: 'pause' }).expect(200);
+      assert.deepEqual(sent, []);
+      await changeStatus({ id: live.id, type: 'stop' }).expect(200);
+      assert.deepEqual(sent, [{ action: 'media-cut', data: { key: live.key, id: live.id } }]);
+    });
+
+    it('accepts the id as a string of digits (form posts)', async () => {
+      const live = await createRoom();
+      await app.httpRequest().post('/api/live/changestatus').set('token', owner.token)
+        .type('form').send({ id: String(live.id), type: 'play' }).expect(200);
+      assert.equal(await statusOf(live.id), LiveStatus.Live);
+    });
+
+    it('refuses a room of someone else, and leaves it as it was', async () => {
+      const live = await createRoom();
+      const res = await changeStatus({ id: live.id, type: 'stop' }, stranger.token).expect(403);
+      assert.deepEqual(res.body, { msg: 'fail', data: '这不是你的直播间' });
+      assert.equal(await statusOf(live.id), LiveStatus.NotStarted);
+    });
+
+    it('answers 该直播间不存在 for a room that does not exist', async () => {
+      const res = await changeStatus({ id: 4294967295, type: 'play' }).expect(404);
+      assert.deepEqual(res.body, { msg: 'fail', data: '该直播间不存在' });
+    });
+
+    it('refuses ids that are not positive integers and unknown types', async () => {
+      const live = await createRoom();
+      const cases: Array<[object, string]> = [
+        [{ type: 'play' }, '直播间ID不能为空'],
+        [{ id: 'abc', type: 'play' }, '直播间ID必须是整数'],
+        [{ id: '12abc', type: 'play' }, '直播间ID必须是整数'],
+        [{ id: 1.5, type: 'play' }, '直播间ID必须是整数'],
+        [{ id: 0, type: 'play' }, '直播间ID不能小于 1'],
+        [{ id: -1, type: 'play' }, '直播间ID不能小于 1'],
+        [{ id: 99999999999, type: 'play' }, '直播间ID不能大于 4294967295'],
+        [{ id: [ live.id ], type: 'play' }, '直播间ID必须是整数'],
+        [{ id: live.id }, '类型不能为空'],
+        [{ id: live.id, type: 'end' }, '类型必须是 play, pause, stop 之一'],
+        [{ id: live.id, type: [ 'play' ] }, '类型必须是 play, pause, stop 之一'],
+      ];
+      for (const [ body, message ] of cases) {
+        const res = await changeStatus(body).expect(422);
+        assert.deepEqual(res.body, { msg: 'fail', data: message }, JSON.stringify(body));
+      }
+      assert.equal(await statusOf(live.id), LiveStatus.NotStarted);
+    });
+
+    it('needs a logged-in user', async () => {
+      const res = await app.httpRequest().post('/api/live/changestatus').send({ id: 1, type: 'play' }).expect(401);
+      assert.equal(res.body.data, '您没有权限访问该接口!');
+    });
+  });
+
+  describe('GET /api/live/list/:page', () => {
+    it('answers 10 rooms a page, newest first', async () => {
+      for (let i = 0; i < 11; i++) await createRoom(`list ${i}`);
+      const first = await app.httpRequest().get('/api/live/list/1').expect(200);
+      const second = await app.httpRequest().get('/api/live/list/2').expect(200);
+      assert.equal(first.body.msg, 'ok');
+      assert.equal(first.body.data.length, 10);
+      const ids = [ ...first.body.data, ...second.body.data ].map((live: { id: number }) => live.id);
+      assert.deepEqual(ids, [ ...ids ].sort((a, b) => b - a));
+      assert.equal(new Set(ids).size, ids.length);
+      assert.equal(first.body.data[0].title, 'list 10');
+      const newest = await app.model.Live.max('id');
+      assert.equal(first.body.data[0].id, newest);
+    });
+
+    it('filters by ?status=', async () => {
+      const live = await createRoom();
+      await changeStatus({ id: live.id, type: 'pause' }).expect(200);
+      const res = await app.httpRequest().get('/api/live/list/1?status=2').expect(200);
+      assert(res.body.data.length >= 1);
+      assert(res.body.data.every((row: { status: number }) => row.status === 2));
+      assert.equal(res.body.data[0].id, live.id);
+    });
+
+    it('answers an empty page past the end', async () => {
+      const res = await app.httpRequest().get('/api/live/list/100000000').expect(200);
+      assert.deepEqual(res.body, { msg: 'ok', data: [] });
+    });
+
+    it('refuses pages and statuses that are not in range', async () => {
+      const cases: Array<[string, string]> = [
+        [ '/api/live/list/0', '页码不能小于 1' ],
+        [ '/api/live/list/-1', '页码不能小于 1' ],
+        [ '/api/live/list/abc', '页码必须是整数' ],
+        [ '/api/live/list/1.5', '页码必须是整数' ],
+        [ '/api/live/list/99999999999', '页码不能大于 100000000' ],
+        [ '/api/live/list/1?status=4', '状态不能大于 3' ],
+        [ '/api/live/list/1?status=x', '状态必须是整数' ],
+      ];
+      for (const [ url, message ] of cases) {
+        const res = await app.httpRequest().get(url).expect(422);
+        assert.deepEqual(res.body, { msg: 'fail', data: message }, url);
+      }
+    });
+  });
+
+  describe('GET /api/live/read/:id', () => {
+    it('answers the room with its owner, a play signature and the play URLs', async () => {
+      const live = await createRoom();
+      const res = await app.httpRequest().get(`/api/live/read/${live.id}`).expect(200);
+      const { data, sign, play_url, ws_play_url } = res.body.data;
+      assert.equal(data.id, live.id);
+      assert.equal(data.key, live.key);
+      assert.deepEqual(data.user, { id: owner.id, username: owner.username, avatar: '' });
+      assert(!JSON.stringify(res.body).includes('password'));
+
+      const media = app.config.media;
+      assert.equal(checkStreamSign(media, 'play', streamPath(live.key), sign), null);
+      assert.equal(checkStreamSign(media, 'publish', streamPath(live.key), sign), 'a play signature cannot publish');
+      assert.equal(play_url, `http://127.0.0.1:${media.flvPort}/live/${live.key}.flv?sign=${sign}`);
+      assert.equal(ws_play_url, `ws://127.0.0.1:${media.flvPort}/live/${live.key}.flv?sign=${sign}`);
+    });
+
+    it('answers sign null once the room has ended', async () => {
+      const live = await createRoom();
+      await changeStatus({ id: live.id, type: 'stop' }).expect(200);
+      const res = await app.httpRequest().get(`/api/live/read/${live.id}`).expect(200);
+      assert.equal(res.body.data.data.status, LiveStatus.Ended);
+      assert.equal(res.body.data.sign, null);
+      assert.equal(res.body.data.play_url, null);
+      assert.equal(res.body.data.ws_play_url, null);
+    });
+
+    it('answers 当前直播间不存在 for a room that does not exist', async () => {
+      const res = await app.httpRequest().get('/api/live/read/4294967295').expect(404);
+      assert.deepEqual(res.body, { msg: 'fail', data: '当前直播间不存在' });
+    });
+
+    it('refuses ids that are not positive integers', async () => {
+      const cases: Array<[string, string]> = [
+        [ '0', '直播间ID不能小于 1' ],
+        [ '-1', '直播间ID不能小于 1' ],
+        [ 'abc', '直播间ID必须是整数' ],
+        [ '1e3', '直播间ID必须是整数' ],
+        [ '99999999999', '直播间ID不能大于 4294967295' ],
+      ];
+      for (const [ id, message ] of cases) {
+        const res = await app.httpRequest().get(`/api/live/read/${id}`).expect(422);
+        assert.deepEqual(res.body, { msg: 'fail', data: message }, id);
+      }
+    });
+  });
+});
