@@ -1,0 +1,31 @@
+import { Agent, IBoot } from 'egg';
+import { MediaServer } from './app/lib/media_server';
+
+// The agent is the one process per host: the media server lives here, so every worker's viewers see the same streams.
+export default class AgentBootHook implements IBoot {
+  private readonly agent: Agent;
+  private media?: MediaServer;
+
+  constructor(agent: Agent) {
+    this.agent = agent;
+  }
+
+  async didLoad() {
+    const { media } = this.agent.config;
+    if (!media.enable) return;
+    const server = new MediaServer(media, this.agent.getLogger('mediaLogger'));
+    try {
+      await server.start();
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    this.media = server;
+    // Sent by a worker when a room ends (app/service/live.ts).
+    this.agent.messenger.on('media-cut', ({ key, id }: { key: string; id: number }) => server.cutRoom(key, id));
+  }
+
+  async beforeClose() {
+    await this.media?.stop();
+  }
+}

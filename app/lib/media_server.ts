@@ -1,0 +1,237 @@
+import { Server } from 'node:net';
+import { EggAppConfig, EggLogger } from 'egg';
+import NodeMediaServer from 'node-media-server';
+import Context from 'node-media-server/src/core/context.js';
+import nmsLogger from 'node-media-server/src/core/logger.js';
+import { AVPacket, BaseSession, RtmpSession } from 'node-media-server/src/session/base_session.js';
+import { checkStreamSign, roomKeyOf, streamPath, StreamAction } from '../common/media_sign';
+import { Live, LiveStatus } from '../model/live';
+
+type MediaConfig = EggAppConfig['media'];
+
+const LEVELS = [ 'trace', 'debug', 'info', 'warn', 'error' ];
+const ignore = () => undefined;
+// Longer than Node-Media-Server's publish grace (30 s), after which it has dropped an ended stream's cache.
+const ENDED_MEMORY = 60 * 1000;
+
+// Resolves once the server listens; rejects with the reason it cannot.
+function listening(server: Server, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => reject(new Error(`[cilicl-live] the media server cannot listen for ${what}: ${err.message}`));
+    server.once('error', fail);
+    server.once('listening', () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
+}
+
+// A copy that outlives the RTMP parser, which reuses each chunk stream's payload buffer for the next message.
+function copyOf(packet: AVPacket): AVPacket {
+  return Object.assign(Object.create(Object.getPrototypeOf(packet)), packet, { data: Buffer.from(packet.data) });
+}
+
+// Node-Media-Server 4 for the rooms, run once per host by the agent.
+//
+// Node-Media-Server emits prePublish / prePlay before its own checks and cannot wait for a database, so:
+// - signatures are checked here, synchronously, with separate publish and play secrets (app/common/media_sign.ts);
+// - a refused session is disconnected at once, and its query emptied so that Node-Media-Server's own publish check
+//   (on, with the publish secret) refuses it too and it never becomes a room's publisher;
+// - an accepted publisher's packets are held until the room is found open, then released to the viewers;
+// - players never feed packets into a stream (Node-Media-Server would broadcast whatever an RTMP player sends).
+export class MediaServer {
+  private nms?: NodeMediaServer;
+  // The accepted publisher of each room key, while connected: a second one is refused.
+  private readonly publishers = new Map<string, RtmpSession>();
+  // Rooms ended lately: Node-Media-Server keeps a stream's last GOP for 30 s after its publisher leaves, and would
+  // hand it to a player before the database says the room is over.
+  private readonly ended = new Set<string>();
+
+  private readonly config: MediaConfig;
+  private readonly logger: EggLogger;
+
+  constructor(config: MediaConfig, logger: EggLogger) {
+    this.config = config;
+    this.logger = logger;
+  }
+
+  async start(): Promise<void> {
+    const { bind, rtmpPort, flvPort, publishSecret } = this.config;
+    this.routeLogs();
+    const nms = new NodeMediaServer({
+      bind,
+      rtmp: { port: rtmpPort },
+      http: { port: flvPort },
+      // Nothing but streams on these ports: no web admin, no REST API (it needs auth.jwt), no recording, no store.
+      webadmin: { enable: false },
+      auth: { publish: true, play: false, secret: publishSecret },
+    });
+    this.nms = nms;
+    nms.on('prePublish', session => this.onPublish(session));
+    nms.on('prePlay', session => this.onPlay(session));
+
+    // Only the two listeners: NodeMediaServer.run() would also open a JSON store under ./data.
+    nms.rtmpServer.run();
+    nms.httpServer.run();
+    const listeners: Array<[ Server | undefined, string ]> = [
+      [ nms.rtmpServer.tcpServer, `RTMP on ${bind}:${rtmpPort} (RTMP_PORT)` ],
+      [ nms.httpServer.httpServer, `HTTP-FLV on ${bind}:${flvPort} (FLV_PORT)` ],
+    ];
+    // Node-Media-Server's own listen-error handlers exit the process; Egg should report the failure instead.
+    for (const [ server ] of listeners) server?.removeAllListeners('error');
+    nms.httpServer.wsServer?.on('error', err => this.logger.error(err));
+    await Promise.all(listeners.map(([ server, what ]) => (server ? listening(server, what) : undefined)));
+    for (const [ server ] of listeners) server?.on('error', err => this.logger.error(err));
+    this.logger.info('[media] listening: RTMP %s:%d, HTTP-FLV and WebSocket-FLV %s:%d', bind, rtmpPort, bind, flvPort);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.nms) return;
+    await this.nms.stop();
+    // Players still attached over HTTP or WebSocket keep their connections until they are cut.
+    for (const session of Context.sessions.values()) this.disconnect(session);
+    this.nms.httpServer.httpServer?.closeAllConnections();
+    this.nms = undefined;
+    this.logger.info('[media] stopped');
+  }
+
+  // The room has ended (changestatus stop): its publisher and its viewers are disconnected now.
+  cutRoom(key: string, roomId: number): void {
+    this.ended.add(key);
+    setTimeout(() => this.ended.delete(key), ENDED_MEMORY).unref();
+    const publisher = this.publishers.get(key);
+    if (publisher) this.disconnect(publisher);
+    const viewers = [ ...Context.broadcasts.get(streamPath(key))?.subscribers.values() ?? [] ];
+    for (const viewer of viewers) this.disconnect(viewer);
+    this.logger.info('[media] room=%s key=%s ended: publisher %s, %d viewer(s) disconnected',
+      roomId, key, publisher ? publisher.id : 'none', viewers.length);
+  }
+
+  // Node-Media-Server logs through one module-wide logger at debug; its lines go to mediaLogger from config.media.logLevel.
+  private routeLogs(): void {
+    const threshold = LEVELS.indexOf(this.config.logLevel);
+    nmsLogger.log = (message: string, level = 'info') => {
+      if (LEVELS.indexOf(level) < threshold) return;
+      const method = level === 'trace' ? 'debug' : level as 'debug' | 'info' | 'warn' | 'error';
+      // Its errors are about one client's session (a refused or broken connection): warnings for this service.
+      this.logger[method === 'error' ? 'warn' : method]('[nms] %s', message);
+    };
+  }
+
+  private onPublish(session: BaseSession): void {
+    const key = roomKeyOf(session.streamPath);
+    if (session.protocol !== 'rtmp' || key === null) {
+      this.refuse('publish', session, key, session.protocol !== 'rtmp' ? 'publishing is over RTMP only' : 'not a room stream');
+      return;
+    }
+    const reason = checkStreamSign(this.config, 'publish', session.streamPath, session.streamQuery.sign) ??
+      (this.publishers.has(key) ? 'the room already has a publisher' : null);
+    if (reason !== null) {
+      this.refuse('publish', session, key, reason);
+      return;
+    }
+    this.publishers.set(key, session);
+    const held: AVPacket[] = [];
+    session.rtmp.onPacketCallback = packet => held.push(copyOf(packet));
+    const admitted = this.admitPublisher(session, key, held);
+    session.socket.once('close', () => {
+      if (this.publishers.get(key) === session) this.publishers.delete(key);
+      // After the admission settles, so a quick disconnect cannot leave the room marked live.
+      admitted.then(async room => {
+        if (!room) return;
+        const paused = await Live.streamStopped(key);
+        this.decision('info', 'publish', session, key, room.id, paused ? 'stream stopped, room paused' : 'stream stopped');
+      }).catch(err => this.logger.error(err));
+    });
+  }
+
+  // The room behind a signed publish: open rooms get the stream (and go live), others are refused. Answers the room.
+  private async admitPublisher(session: RtmpSession, key: string, held: AVPacket[]): Promise<Live | null> {
+    let room: Live | null;
+    try {
+      room = await this.roomOf(key);
+    } catch (err) {
+      this.refuse('publish', session, key, `room lookup failed: ${(err as Error).message}`);
+      return null;
+    }
+    const reason = !room ? 'the room does not exist' : room.status === LiveStatus.Ended ? 'the room has ended' : null;
+    if (!room || reason) {
+      this.refuse('publish', session, key, reason ?? '', room?.id);
+      return null;
+    }
+    if (session.socket.destroyed) return null;
+    for (const packet of held) session.onPacket(packet);
+    session.rtmp.onPacketCallback = session.onPacket;
+    const started = await Live.streamStarted(key);
+    this.decision('info', 'publish', session, key, room.id, started ? 'accepted, stream started, room live' : 'accepted, stream started');
+    return room;
+  }
+
+  private onPlay(session: BaseSession): void {
+    // Whatever a player sends is not part of the stream.
+    if (session.protocol === 'rtmp') session.rtmp.onPacketCallback = ignore;
+    const key = roomKeyOf(session.streamPath);
+    const reason = key === null ? 'not a room stream' :
+      checkStreamSign(this.config, 'play', session.streamPath, session.streamQuery.sign) ??
+      (this.ended.has(key) ? 'the room has ended' : null);
+    if (reason !== null) {
+      this.refuse('play', session, key, reason);
+      return;
+    }
+    this.admitPlayer(session, key as string).catch(err => this.logger.error(err));
+  }
+
+  // A signed player stays only while its room exists and has not ended.
+  private async admitPlayer(session: BaseSession, key: string): Promise<void> {
+    const room = await this.roomOf(key);
+    const reason = !room ? 'the room does not exist' : room.status === LiveStatus.Ended ? 'the room has ended' : null;
+    if (reason) {
+      this.disconnect(session);
+      this.decision('warn', 'play', session, key, room?.id, `refused: ${reason}`);
+      return;
+    }
+    this.decision('info', 'play', session, key, room?.id, 'accepted');
+  }
+
+  private roomOf(key: string): Promise<Live | null> {
+    return Live.findOne({ where: { key }, attributes: [ 'id', 'status' ] });
+  }
+
+  // Disconnects at once and logs why, with the room id when the key names a room.
+  private refuse(action: StreamAction, session: BaseSession, key: string | null, reason: string, roomId?: number): void {
+    // Node-Media-Server's own publish check runs next and refuses a session without a signature.
+    session.streamQuery = {};
+    if (session.protocol === 'rtmp') session.rtmp.onPacketCallback = ignore;
+    if (session.protocol === 'flv' && !('terminate' in session.res) && !session.res.headersSent) {
+      // An HTTP-FLV player gets an answer it can show; Connection: close ends the session with the response.
+      session.res.writeHead(403, { Connection: 'close', 'Content-Type': 'text/plain; charset=utf-8' });
+      session.res.end(`Forbidden: ${reason}\n`);
+    } else {
+      this.disconnect(session);
+    }
+    if (roomId !== undefined || key === null) {
+      this.decision('warn', action, session, key, roomId, `refused: ${reason}`);
+      return;
+    }
+    this.roomOf(key)
+      .then(room => this.decision('warn', action, session, key, room?.id, `refused: ${reason}`))
+      .catch(() => this.decision('warn', action, session, key, undefined, `refused: ${reason}`));
+  }
+
+  private disconnect(session: BaseSession): void {
+    if (session.protocol === 'rtmp') {
+      session.rtmp.onPacketCallback = ignore;
+      session.socket.destroy();
+    } else if ('terminate' in session.res) {
+      session.res.terminate();
+    } else {
+      session.req.socket.destroy();
+    }
+  }
+
+  private decision(level: 'info' | 'warn', action: StreamAction, session: BaseSession, key: string | null,
+    roomId: number | undefined, outcome: string): void {
+    this.logger[level]('[media] %s room=%s key=%s session=%s from %s: %s',
+      action, roomId ?? '-', key ?? '-', session.id, session.ip, outcome);
+  }
+}

@@ -1,0 +1,139 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import net, { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// Ports nobody listens on right now, for a media server of the test's own.
+export async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  return port;
+}
+
+// Polls until check() answers true, or fails after `ms` with what was awaited.
+export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!await check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export interface Publisher {
+  proc: ChildProcess;
+  // The exit code, once ffmpeg has exited.
+  exited: Promise<number | null>;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+// ffmpeg publishing a generated test pattern (H.264 video, AAC audio) in real time to an RTMP URL.
+export function publish(url: string, seconds = 120): Publisher {
+  const proc = spawn('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-re',
+    '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '64k', '-t', String(seconds), '-f', 'flv', url,
+  ], { stdio: [ 'ignore', 'ignore', 'pipe' ] });
+  let stderr = '';
+  proc.stderr?.on('data', chunk => { stderr += chunk; });
+  const exited = new Promise<number | null>(resolve => proc.once('exit', code => resolve(code)));
+  return {
+    proc,
+    exited,
+    stderr: () => stderr,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+// Whether ffmpeg is still publishing after `ms`: a refused publisher is disconnected and exits with an error.
+export async function stillRunningAfter(publisher: Publisher, ms: number): Promise<boolean> {
+  const outcome = await Promise.race([ publisher.exited.then(() => 'exited'), sleep(ms).then(() => 'running') ]);
+  return outcome === 'running';
+}
+
+export interface FlvTag {
+  type: number;
+  size: number;
+  timestamp: number;
+}
+
+export interface FlvCheck {
+  status: number;
+  // 'FLV', version 1.
+  header: boolean;
+  tags: FlvTag[];
+  // Every tag's PreviousTagSize matched its length.
+  framed: boolean;
+  avcSequenceHeader: boolean;
+  keyframes: number;
+  audioTags: number;
+  // The server closed the stream (before `ms` passed).
+  ended: boolean;
+  bytes: number;
+}
+
+// Parses an FLV byte stream: header, then tags, each followed by its PreviousTagSize.
+export function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'bytes'> {
+  const result = { header: false, tags: [] as FlvTag[], framed: true, avcSequenceHeader: false, keyframes: 0, audioTags: 0 };
+  if (data.length < 13) return result;
+  result.header = data.toString('latin1', 0, 3) === 'FLV' && data[3] === 1 && data.readUInt32BE(5) === 9;
+  let offset = 13;
+  while (offset + 11 <= data.length) {
+    const type = data[offset] & 0x1f;
+    const size = data.readUIntBE(offset + 1, 3);
+    const timestamp = data.readUIntBE(offset + 4, 3) | (data[offset + 7] << 24);
+    if (offset + 11 + size + 4 > data.length) break;
+    if (data.readUInt32BE(offset + 11 + size) !== 11 + size) result.framed = false;
+    const body = data.subarray(offset + 11, offset + 11 + size);
+    if (type === 9 && (body[0] & 0x0f) === 7) {
+      if (body[1] === 0) result.avcSequenceHeader = true;
+      else if (body[1] === 1 && (body[0] >> 4) === 1) result.keyframes++;
+    }
+    if (type === 8) result.audioTags++;
+    result.tags.push({ type, size, timestamp });
+    offset += 11 + size + 4;
+  }
+  return result;
+}
+
+// Plays an HTTP-FLV URL for at most `ms`, or until `enough` bytes arrived; answers what came.
+export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let ended = false;
+    let status = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve({ status, ended, bytes, ...parseFlv(Buffer.concat(chunks)) });
+    };
+    const req = http.get(url, res => {
+      status = res.statusCode ?? 0;
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        bytes += chunk.length;
+        if (bytes >= enough) finish();
+      });
+      res.on('end', () => { ended = !done; finish(); });
+      res.on('error', () => { ended = !done; finish(); });
+    });
+    req.on('error', err => {
+      if (done) return;
+      if (status) finish();
+      else reject(err);
+    });
+    const timer = setTimeout(finish, ms);
+  });
+}

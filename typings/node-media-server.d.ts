@@ -1,0 +1,73 @@
+// Node-Media-Server 4 ships JavaScript with JSDoc only: the parts app/lib/media_server.ts uses, as its source has them.
+declare module 'node-media-server/src/session/base_session.js' {
+  import { IncomingMessage, ServerResponse } from 'node:http';
+  import { Socket } from 'node:net';
+
+  export interface AVPacket {
+    codec_type: number;
+    size: number;
+    data: Buffer;
+  }
+
+  interface Session {
+    id: string;
+    ip: string;
+    isPublisher: boolean;
+    streamPath: string;
+    streamQuery: Record<string, unknown>;
+    onPacket(packet: AVPacket): void;
+  }
+
+  export interface RtmpSession extends Session {
+    protocol: 'rtmp';
+    socket: Socket;
+    rtmp: { onPacketCallback(packet: AVPacket): void };
+  }
+
+  // A ws WebSocket, as far as it is used here.
+  export interface FlvWebSocket {
+    close(code?: number, reason?: string): void;
+    terminate(): void;
+  }
+
+  // HTTP-FLV (an Express request and response) or WebSocket-FLV.
+  export interface FlvSession extends Session {
+    protocol: 'flv';
+    req: IncomingMessage;
+    res: ServerResponse | FlvWebSocket;
+  }
+
+  export type BaseSession = RtmpSession | FlvSession;
+}
+
+declare module 'node-media-server/src/core/context.js' {
+  import { EventEmitter } from 'node:events';
+  import { BaseSession } from 'node-media-server/src/session/base_session.js';
+
+  const Context: {
+    sessions: Map<string, BaseSession>;
+    broadcasts: Map<string, { publisher: BaseSession | null; subscribers: Map<string, BaseSession> }>;
+    eventEmitter: EventEmitter;
+  };
+  export = Context;
+}
+
+declare module 'node-media-server/src/core/logger.js' {
+  const logger: { log(message: string, level?: string): void };
+  export = logger;
+}
+
+declare module 'node-media-server' {
+  import { Server as HttpServer } from 'node:http';
+  import { Server as NetServer } from 'node:net';
+  import { BaseSession } from 'node-media-server/src/session/base_session.js';
+
+  class NodeMediaServer {
+    constructor(config: object);
+    httpServer: { httpServer?: HttpServer; wsServer?: { on(event: 'error', listener: (err: Error) => void): void }; run(): void };
+    rtmpServer: { tcpServer?: NetServer; run(): void };
+    on(event: 'prePublish' | 'postPublish' | 'donePublish' | 'prePlay' | 'postPlay' | 'donePlay', listener: (session: BaseSession) => void): void;
+    stop(): Promise<void>;
+  }
+  export = NodeMediaServer;
+}
