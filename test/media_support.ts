@@ -87,15 +87,17 @@ export function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'byt
   result.header = data.toString('latin1', 0, 3) === 'FLV' && data[3] === 1 && data.readUInt32BE(5) === 9;
   let offset = 13;
   while (offset + 11 <= data.length) {
-    const type = data[offset] & 0x1f;
+    // Low 5 bits: the tag type; the timestamp's fourth byte comes last and is its high byte.
+    const type = data[offset] % 32;
     const size = data.readUIntBE(offset + 1, 3);
-    const timestamp = data.readUIntBE(offset + 4, 3) | (data[offset + 7] << 24);
+    const timestamp = data.readUIntBE(offset + 4, 3) + data[offset + 7] * 2 ** 24;
     if (offset + 11 + size + 4 > data.length) break;
     if (data.readUInt32BE(offset + 11 + size) !== 11 + size) result.framed = false;
     const body = data.subarray(offset + 11, offset + 11 + size);
-    if (type === 9 && (body[0] & 0x0f) === 7) {
+    // Video: frame type (1 key) in the high nibble, codec (7 AVC) in the low one, then the AVC packet type.
+    if (type === 9 && body[0] % 16 === 7) {
       if (body[1] === 0) result.avcSequenceHeader = true;
-      else if (body[1] === 1 && (body[0] >> 4) === 1) result.keyframes++;
+      else if (body[1] === 1 && Math.floor(body[0] / 16) === 1) result.keyframes++;
     }
     if (type === 8) result.audioTags++;
     result.tags.push({ type, size, timestamp });
@@ -112,14 +114,16 @@ export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<Fl
     let ended = false;
     let status = 0;
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    let req: http.ClientRequest | undefined;
     const finish = () => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      req.destroy();
+      req?.destroy();
       resolve({ status, ended, bytes, ...parseFlv(Buffer.concat(chunks)) });
     };
-    const req = http.get(url, res => {
+    req = http.get(url, res => {
       status = res.statusCode ?? 0;
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
@@ -134,6 +138,6 @@ export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<Fl
       if (status) finish();
       else reject(err);
     });
-    const timer = setTimeout(finish, ms);
+    timer = setTimeout(finish, ms);
   });
 }

@@ -18,7 +18,8 @@ describe('test/app/controller/api/live.test.ts', () => {
   afterEach(() => mm.restore());
 
   function create(body: object, token = owner.token) {
-    return app.httpRequest().post('/api/live/create').set('token', token).send(body);
+    return app.httpRequest().post('/api/live/create').set('token', token)
+      .send(body);
   }
 
   async function createRoom(title = '测试直播间') {
@@ -27,7 +28,8 @@ describe('test/app/controller/api/live.test.ts', () => {
   }
 
   function changeStatus(body: object, token = owner.token) {
-    return app.httpRequest().post('/api/live/changestatus').set('token', token).send(body);
+    return app.httpRequest().post('/api/live/changestatus').set('token', token)
+      .send(body);
   }
 
   async function statusOf(id: number) {
@@ -77,21 +79,22 @@ describe('test/app/controller/api/live.test.ts', () => {
     });
 
     it('needs a logged-in user', async () => {
-      const res = await app.httpRequest().post('/api/live/create').send({ title: 'x' }).expect(401);
+      const res = await app.httpRequest().post('/api/live/create').send({ title: 'x' })
+        .expect(401);
       assert.deepEqual(res.body, { msg: 'fail', data: '您没有权限访问该接口!' });
     });
 
     it('refuses a missing, empty, blank, too long or non-string title, or a bad cover, and creates nothing', async () => {
       const before = await app.model.Live.count();
       const cases: Array<[object, string]> = [
-        [{}, '直播间标题不能为空'],
-        [{ title: '' }, '直播间标题不能为空'],
-        [{ title: '   ' }, '直播间标题不能为空'],
-        [{ title: 'x'.repeat(101) }, '直播间标题长度不能超过 100'],
-        [{ title: 123 }, '直播间标题必须是字符串'],
-        [{ title: [ 'a' ] }, '直播间标题必须是字符串'],
-        [{ title: 'ok', cover: 5 }, '直播间封面必须是字符串'],
-        [{ title: 'ok', cover: 'x'.repeat(201) }, '直播间封面长度不能超过 200'],
+        [{}, '直播间标题不能为空' ],
+        [{ title: '' }, '直播间标题不能为空' ],
+        [{ title: '   ' }, '直播间标题不能为空' ],
+        [{ title: 'x'.repeat(101) }, '直播间标题长度不能超过 100' ],
+        [{ title: 123 }, '直播间标题必须是字符串' ],
+        [{ title: [ 'a' ] }, '直播间标题必须是字符串' ],
+        [{ title: 'ok', cover: 5 }, '直播间封面必须是字符串' ],
+        [{ title: 'ok', cover: 'x'.repeat(201) }, '直播间封面长度不能超过 200' ],
       ];
       for (const [ body, message ] of cases) {
         const res = await create(body).expect(422);
@@ -129,7 +132,9 @@ describe('test/app/controller/api/live.test.ts', () => {
     it('accepts the id as a string of digits (form posts)', async () => {
       const live = await createRoom();
       await app.httpRequest().post('/api/live/changestatus').set('token', owner.token)
-        .type('form').send({ id: String(live.id), type: 'play' }).expect(200);
+        .type('form')
+        .send({ id: String(live.id), type: 'play' })
+        .expect(200);
       assert.equal(await statusOf(live.id), LiveStatus.Live);
     });
 
@@ -148,17 +153,17 @@ describe('test/app/controller/api/live.test.ts', () => {
     it('refuses ids that are not positive integers and unknown types', async () => {
       const live = await createRoom();
       const cases: Array<[object, string]> = [
-        [{ type: 'play' }, '直播间ID不能为空'],
-        [{ id: 'abc', type: 'play' }, '直播间ID必须是整数'],
-        [{ id: '12abc', type: 'play' }, '直播间ID必须是整数'],
-        [{ id: 1.5, type: 'play' }, '直播间ID必须是整数'],
-        [{ id: 0, type: 'play' }, '直播间ID不能小于 1'],
-        [{ id: -1, type: 'play' }, '直播间ID不能小于 1'],
-        [{ id: 99999999999, type: 'play' }, '直播间ID不能大于 4294967295'],
-        [{ id: [ live.id ], type: 'play' }, '直播间ID必须是整数'],
-        [{ id: live.id }, '类型不能为空'],
-        [{ id: live.id, type: 'end' }, '类型必须是 play, pause, stop 之一'],
-        [{ id: live.id, type: [ 'play' ] }, '类型必须是 play, pause, stop 之一'],
+        [{ type: 'play' }, '直播间ID不能为空' ],
+        [{ id: 'abc', type: 'play' }, '直播间ID必须是整数' ],
+        [{ id: '12abc', type: 'play' }, '直播间ID必须是整数' ],
+        [{ id: 1.5, type: 'play' }, '直播间ID必须是整数' ],
+        [{ id: 0, type: 'play' }, '直播间ID不能小于 1' ],
+        [{ id: -1, type: 'play' }, '直播间ID不能小于 1' ],
+        [{ id: 99999999999, type: 'play' }, '直播间ID不能大于 4294967295' ],
+        [{ id: [ live.id ], type: 'play' }, '直播间ID必须是整数' ],
+        [{ id: live.id }, '类型不能为空' ],
+        [{ id: live.id, type: 'end' }, '类型必须是 play, pause, stop 之一' ],
+        [{ id: live.id, type: [ 'play' ] }, '类型必须是 play, pause, stop 之一' ],
       ];
       for (const [ body, message ] of cases) {
         const res = await changeStatus(body).expect(422);
@@ -168,7 +173,8 @@ describe('test/app/controller/api/live.test.ts', () => {
     });
 
     it('needs a logged-in user', async () => {
-      const res = await app.httpRequest().post('/api/live/changestatus').send({ id: 1, type: 'play' }).expect(401);
+      const res = await app.httpRequest().post('/api/live/changestatus').send({ id: 1, type: 'play' })
+        .expect(401);
       assert.equal(res.body.data, '您没有权限访问该接口!');
     });
   });
