@@ -1,8 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import net, { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+export function ffmpegInstalled(): boolean {
+  return spawnSync('ffmpeg', [ '-version' ], { stdio: 'ignore' }).status === 0;
+}
 
 // Ports nobody listens on right now, for a media server of the test's own.
 export async function freePort(): Promise<number> {

@@ -45,10 +45,13 @@ export default class LiveService extends Service {
     const live = await this.exist(id);
     if (!live) ctx.throw(404, '该直播间不存在');
     if (live.user_id !== userId) ctx.throw(403, '这不是你的直播间');
-    // Conditional, so a room ended meanwhile (by another request) stays ended.
-    const [ matched ] = await ctx.model.Live.update({ status: STATUS_OF[type] },
+    // Conditional, so a room ended meanwhile (by another request) stays ended. Sequelize counts changed rows, not
+    // matched ones: nothing changed means the room has ended, or already had that status.
+    const [ changed ] = await ctx.model.Live.update({ status: STATUS_OF[type] },
       { where: { id, status: [ LiveStatus.NotStarted, LiveStatus.Live, LiveStatus.Paused ] } });
-    if (!matched) ctx.throw(400, '该直播间已结束');
+    if (!changed && (live.status === LiveStatus.Ended || (await this.exist(id))?.status === LiveStatus.Ended)) {
+      ctx.throw(400, '该直播间已结束');
+    }
     if (type === 'stop') {
       // The media server runs in the agent: it disconnects the publisher and the viewers of this key.
       this.app.messenger.sendToAgent('media-cut', { key: live.key, id: live.id });

@@ -5,7 +5,7 @@ import { app, mm } from 'egg-mock/bootstrap';
 import { signStream, SignConfig } from '../../../app/common/media_sign';
 import { LiveStatus } from '../../../app/model/live';
 import { uniqueName } from '../../support';
-import { freePort, playFlv, publish, Publisher, stillRunningAfter, until } from '../../media_support';
+import { ffmpegInstalled, freePort, playFlv, publish, Publisher, stillRunningAfter, until } from '../../media_support';
 
 // End to end, as production runs it: two sticky workers and the agent's Node-Media-Server, a real ffmpeg publisher
 // and real HTTP-FLV players. The in-process app (media off) only reads the database.
@@ -48,6 +48,13 @@ describe('test/app/lib/media_server.test.ts', function() {
 
   const rtmp = (key: string, sign: string) => `rtmp://127.0.0.1:${rtmpPort}/live/${key}?sign=${sign}`;
   const flv = (key: string, sign: string) => `http://127.0.0.1:${flvPort}/live/${key}.flv?sign=${sign}`;
+
+  before(function() {
+    if (ffmpegInstalled()) return;
+    if (process.env.REQUIRE_FFMPEG) throw new Error('the media tests need ffmpeg on the PATH (apt-get install ffmpeg)');
+    console.warn('\n  ffmpeg is not installed: the media tests are skipped (apt-get install ffmpeg to run them)\n');
+    this.skip();
+  });
 
   before(async () => {
     rtmpPort = await freePort();
