@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net, { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
 
 export function ffmpegInstalled(): boolean {
   return spawnSync('ffmpeg', [ '-version' ], { stdio: 'ignore' }).status === 0;
@@ -143,5 +144,34 @@ export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<Fl
       else reject(err);
     });
     timer = setTimeout(finish, ms);
+  });
+}
+
+// Plays a WebSocket-FLV URL the same way: binary messages carry the FLV byte stream.
+export function playWsFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
+  return new Promise(resolve => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let opened = false;
+    let ended = false;
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const ws = new WebSocket(url);
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ws.terminate();
+      resolve({ status: opened ? 101 : 0, ended, bytes, ...parseFlv(Buffer.concat(chunks)) });
+    };
+    timer = setTimeout(finish, ms);
+    ws.on('open', () => { opened = true; });
+    ws.on('message', (data: Buffer) => {
+      chunks.push(data);
+      bytes += data.length;
+      if (bytes >= enough) finish();
+    });
+    ws.on('close', () => { ended = !done; finish(); });
+    ws.on('error', () => { ended = !done; finish(); });
   });
 }

@@ -5,7 +5,7 @@ import { app, mm } from 'egg-mock/bootstrap';
 import { signStream, SignConfig } from '../../../app/common/media_sign';
 import { LiveStatus } from '../../../app/model/live';
 import { uniqueName } from '../../support';
-import { ffmpegInstalled, freePort, playFlv, publish, Publisher, stillRunningAfter, until } from '../../media_support';
+import { ffmpegInstalled, freePort, playFlv, playWsFlv, publish, Publisher, stillRunningAfter, until } from '../../media_support';
 
 // End to end, as production runs it: two sticky workers and the agent's Node-Media-Server, a real ffmpeg publisher
 // and real HTTP-FLV players. The in-process app (media off) only reads the database.
@@ -142,6 +142,13 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert.equal(good.length, 20, JSON.stringify(plays.map(({ tags, ...rest }) => ({ ...rest, tags: tags.length }))));
     assert(plays.every(p => p.audioTags > 0));
     assert(await stillRunningAfter(publisher, 0));
+
+    // WebSocket-FLV, as read answers it, and refused without a valid play signature.
+    const ws = await playWsFlv(read.body.data.ws_play_url, 8000, 64 * 1024);
+    assert(ws.header && ws.framed && ws.avcSequenceHeader && ws.keyframes > 0, JSON.stringify({ ...ws, tags: ws.tags.length }));
+    const refused = await playWsFlv(read.body.data.ws_play_url.replace(/sign=.*/, 'sign=garbage'), 3000);
+    assert.equal(refused.tags.length, 0);
+    assert(refused.ended, 'the refused WebSocket was closed');
   });
 
   it('refuses a second publisher while the first is live; the first keeps streaming', async () => {
