@@ -163,7 +163,7 @@ export default (appInfo: EggAppInfo) => {
 
   // The media server's lines and every publish / play decision, in logs/<app>/media.log.
   config.customLogger = {
-    mediaLogger: { file: 'media.log' },
+    mediaLogger: { file: 'media.log', level: [ 'trace', 'debug' ].includes(config.media.logLevel) ? 'DEBUG' : 'INFO' },
   };
 
   return config;

@@ -83,10 +83,11 @@ export interface FlvCheck {
   // The server closed the stream (before `ms` passed).
   ended: boolean;
   bytes: number;
+  data: Buffer;
 }
 
 // Parses an FLV byte stream: header, then tags, each followed by its PreviousTagSize.
-export function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'bytes'> {
+export function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'bytes' | 'data'> {
   const result = { header: false, tags: [] as FlvTag[], framed: true, avcSequenceHeader: false, keyframes: 0, audioTags: 0 };
   if (data.length < 13) return result;
   result.header = data.toString('latin1', 0, 3) === 'FLV' && data[3] === 1 && data.readUInt32BE(5) === 9;
@@ -126,7 +127,8 @@ export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<Fl
       done = true;
       clearTimeout(timer);
       req?.destroy();
-      resolve({ status, ended, bytes, ...parseFlv(Buffer.concat(chunks)) });
+      const data = Buffer.concat(chunks);
+      resolve({ status, ended, bytes, data, ...parseFlv(data) });
     };
     req = http.get(url, res => {
       status = res.statusCode ?? 0;
@@ -162,7 +164,8 @@ export function playWsFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<
       done = true;
       clearTimeout(timer);
       ws.terminate();
-      resolve({ status: opened ? 101 : 0, ended, bytes, ...parseFlv(Buffer.concat(chunks)) });
+      const data = Buffer.concat(chunks);
+      resolve({ status: opened ? 101 : 0, ended, bytes, data, ...parseFlv(data) });
     };
     timer = setTimeout(finish, ms);
     ws.on('open', () => { opened = true; });
@@ -174,4 +177,92 @@ export function playWsFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<
     ws.on('close', () => { ended = !done; finish(); });
     ws.on('error', () => { ended = !done; finish(); });
   });
+}
+
+// AMF0 values for RTMP commands: strings, numbers, null and flat objects.
+type Amf = string | number | null | Record<string, string | number>;
+function amf0(value: Amf): Buffer {
+  if (value === null) return Buffer.from([ 0x05 ]);
+  if (typeof value === 'number') {
+    const buf = Buffer.alloc(9);
+    buf[0] = 0x00;
+    buf.writeDoubleBE(value, 1);
+    return buf;
+  }
+  const str = (s: string) => {
+    const bytes = Buffer.from(s, 'utf8');
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(bytes.length);
+    return Buffer.concat([ len, bytes ]);
+  };
+  if (typeof value === 'string') return Buffer.concat([ Buffer.from([ 0x02 ]), str(value) ]);
+  const fields = Object.entries(value).map(([ k, v ]) => Buffer.concat([ str(k), amf0(v) ]));
+  return Buffer.concat([ Buffer.from([ 0x03 ]), ...fields, Buffer.from([ 0, 0, 0x09 ]) ]);
+}
+
+// One RTMP message in one chunk (format 0), on chunk stream `csid`.
+function rtmpMessage(csid: number, type: number, streamId: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(12);
+  header[0] = csid;
+  header.writeUIntBE(0, 1, 3);
+  header.writeUIntBE(payload.length, 4, 3);
+  header[7] = type;
+  header.writeUInt32LE(streamId, 8);
+  return Buffer.concat([ header, payload ]);
+}
+
+// A bare RTMP client, for what ffmpeg will not do (several commands on one connection, arbitrary packets).
+export class RawRtmp {
+  readonly socket: net.Socket;
+  readonly closed: Promise<void>;
+
+  private constructor(socket: net.Socket) {
+    this.socket = socket;
+    this.closed = new Promise(resolve => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+  }
+
+  // Connects and shakes hands (the simple handshake), then raises the chunk size so every message fits one chunk.
+  static async connect(port: number, app = 'live'): Promise<RawRtmp> {
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    const client = new RawRtmp(socket);
+    let received = Buffer.alloc(0);
+    const s0s1s2 = new Promise<Buffer>(resolve => {
+      const onData = (chunk: Buffer) => {
+        received = Buffer.concat([ received, chunk ]);
+        if (received.length >= 1 + 1536 * 2) {
+          socket.off('data', onData);
+          resolve(received.subarray(1, 1537));
+        }
+      };
+      socket.on('data', onData);
+    });
+    socket.write(Buffer.concat([ Buffer.from([ 3 ]), Buffer.alloc(1536) ]));
+    socket.write(await s0s1s2);
+    socket.resume();
+    const chunkSize = Buffer.alloc(4);
+    chunkSize.writeUInt32BE(65536);
+    socket.write(rtmpMessage(2, 1, 0, chunkSize));
+    client.command(0, [ 'connect', 1, { app, tcUrl: `rtmp://127.0.0.1:${port}/${app}` }]);
+    client.command(0, [ 'createStream', 2, null ]);
+    return client;
+  }
+
+  command(streamId: number, values: Amf[]): void {
+    this.socket.write(rtmpMessage(3, 20, streamId, Buffer.concat(values.map(amf0))));
+  }
+
+  publish(streamName: string): void {
+    this.command(1, [ 'publish', 0, null, streamName, 'live' ]);
+  }
+
+  play(streamName: string): void {
+    this.command(1, [ 'play', 0, null, streamName ]);
+  }
+
+  // An H.264 keyframe tag whose NAL data is `marker`: a viewer that receives it got what this client sent.
+  sendVideo(marker: Buffer): void {
+    this.socket.write(rtmpMessage(6, 9, 1, Buffer.concat([ Buffer.from([ 0x17, 0x01, 0, 0, 0 ]), marker ])));
+  }
 }

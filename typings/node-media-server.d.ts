@@ -9,8 +9,17 @@ declare module 'node-media-server/src/session/base_session.js' {
     data: Buffer;
   }
 
+  // The stream a session publishes or plays (server/broadcast_server.js).
+  export interface Broadcast {
+    publisher: BaseSession | null;
+    subscribers: Map<string, BaseSession>;
+    broadcastMessage(packet: AVPacket): void;
+    donePublish(session: BaseSession): void;
+  }
+
   interface Session {
     id: string;
+    broadcast: Broadcast;
     ip: string;
     isPublisher: boolean;
     streamPath: string;
@@ -42,11 +51,11 @@ declare module 'node-media-server/src/session/base_session.js' {
 
 declare module 'node-media-server/src/core/context.js' {
   import { EventEmitter } from 'node:events';
-  import { BaseSession } from 'node-media-server/src/session/base_session.js';
+  import { BaseSession, Broadcast } from 'node-media-server/src/session/base_session.js';
 
   const Context: {
     sessions: Map<string, BaseSession>;
-    broadcasts: Map<string, { publisher: BaseSession | null; subscribers: Map<string, BaseSession> }>;
+    broadcasts: Map<string, Broadcast>;
     eventEmitter: EventEmitter;
   };
   export = Context;

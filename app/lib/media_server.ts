@@ -1,4 +1,4 @@
-import { Server } from 'node:net';
+import { Server, Socket } from 'node:net';
 import { EggAppConfig, EggLogger } from 'egg';
 import NodeMediaServer from 'node-media-server';
 import Context from 'node-media-server/src/core/context.js';
@@ -13,6 +13,12 @@ const LEVELS = [ 'trace', 'debug', 'info', 'warn', 'error' ];
 const ignore = () => undefined;
 // Longer than Node-Media-Server's publish grace (30 s), after which it has dropped an ended stream's cache.
 const ENDED_MEMORY = 60 * 1000;
+// An RTMP connection must ask to publish or play within this time.
+const DECISION_DEADLINE = 10 * 1000;
+// A publisher that sends nothing for this long is gone (a broken network leaves no FIN).
+const PUBLISHER_IDLE = 30 * 1000;
+// What a publisher may send while its room is looked up; more means the database is too slow to wait for.
+const HOLD_LIMIT = 8 * 1024 * 1024;
 
 // Resolves once the server listens; rejects with the reason it cannot.
 function listening(server: Server, what: string): Promise<void> {
@@ -38,14 +44,19 @@ function copyOf(packet: AVPacket): AVPacket {
 // - a refused session is disconnected at once, and its query emptied so that Node-Media-Server's own publish check
 //   (on, with the publish secret) refuses it too and it never becomes a room's publisher;
 // - an accepted publisher's packets are held until the room is found open, then released to the viewers;
-// - players never feed packets into a stream (Node-Media-Server would broadcast whatever an RTMP player sends).
+// - players never feed packets into a stream (Node-Media-Server would broadcast whatever an RTMP player sends);
+// - an RTMP connection publishes or plays one stream, once: a second command would move it to another stream.
 export class MediaServer {
   private nms?: NodeMediaServer;
   // The accepted publisher of each room key, while connected: a second one is refused.
   private readonly publishers = new Map<string, RtmpSession>();
-  // Rooms ended lately: Node-Media-Server keeps a stream's last GOP for 30 s after its publisher leaves, and would
-  // hand it to a player before the database says the room is over.
-  private readonly ended = new Set<string>();
+  // Rooms ended lately (key -> timer): Node-Media-Server keeps a stream's last GOP for 30 s after its publisher leaves,
+  // and would hand it to a player before the database says the room is over.
+  private readonly ended = new Map<string, NodeJS.Timeout>();
+  // Sessions that have asked to publish or play already.
+  private readonly decided = new WeakSet<BaseSession>();
+  // Each room's status updates, one after another, so a stop cannot overtake the start before it.
+  private readonly statusUpdates = new Map<string, Promise<unknown>>();
 
   private readonly config: MediaConfig;
   private readonly logger: EggLogger;
@@ -82,6 +93,10 @@ export class MediaServer {
     nms.httpServer.wsServer?.on('error', err => this.logger.error(err));
     await Promise.all(listeners.map(([ server, what ]) => (server ? listening(server, what) : undefined)));
     for (const [ server ] of listeners) server?.on('error', err => this.logger.error(err));
+    nms.rtmpServer.tcpServer?.on('connection', (socket: Socket) => {
+      socket.setTimeout(DECISION_DEADLINE);
+      socket.on('timeout', () => socket.destroy());
+    });
     this.logger.info('[media] listening: RTMP %s:%d, HTTP-FLV and WebSocket-FLV %s:%d', bind, rtmpPort, bind, flvPort);
   }
 
@@ -91,20 +106,29 @@ export class MediaServer {
     // Players still attached over HTTP or WebSocket keep their connections until they are cut.
     for (const session of Context.sessions.values()) this.disconnect(session);
     this.nms.httpServer.httpServer?.closeAllConnections();
+    for (const timer of this.ended.values()) clearTimeout(timer);
+    this.ended.clear();
     this.nms = undefined;
     this.logger.info('[media] stopped');
   }
 
   // The room has ended (changestatus stop): its publisher and its viewers are disconnected now.
   cutRoom(key: string, roomId: number): void {
-    this.ended.add(key);
-    setTimeout(() => this.ended.delete(key), ENDED_MEMORY).unref();
+    this.markEnded(key);
     const publisher = this.publishers.get(key);
     if (publisher) this.disconnect(publisher);
     const viewers = [ ...Context.broadcasts.get(streamPath(key))?.subscribers.values() ?? [] ];
     for (const viewer of viewers) this.disconnect(viewer);
     this.logger.info('[media] room=%s key=%s ended: publisher %s, %d viewer(s) disconnected',
       roomId, key, publisher ? publisher.id : 'none', viewers.length);
+  }
+
+  // Refreshed by every refused attempt, so a broadcaster retrying an ended room keeps it marked.
+  private markEnded(key: string): void {
+    clearTimeout(this.ended.get(key));
+    const timer = setTimeout(() => this.ended.delete(key), ENDED_MEMORY);
+    timer.unref();
+    this.ended.set(key, timer);
   }
 
   // Node-Media-Server logs through one module-wide logger at debug; its lines go to mediaLogger from config.media.logLevel.
@@ -118,35 +142,57 @@ export class MediaServer {
     };
   }
 
+  // True the first time a session asks for a stream; a second ask disconnects it.
+  private firstAsk(action: StreamAction, session: BaseSession, key: string | null): boolean {
+    if (!this.decided.has(session)) {
+      this.decided.add(session);
+      return true;
+    }
+    this.refuse(action, session, key, 'one stream per connection');
+    return false;
+  }
+
   private onPublish(session: BaseSession): void {
     const key = roomKeyOf(session.streamPath);
+    if (!this.firstAsk('publish', session, key)) return;
     if (session.protocol !== 'rtmp' || key === null) {
       this.refuse('publish', session, key, session.protocol !== 'rtmp' ? 'publishing is over RTMP only' : 'not a room stream');
       return;
     }
     const reason = checkStreamSign(this.config, 'publish', session.streamPath, session.streamQuery.sign) ??
+      (this.ended.has(key) ? 'the room has ended' : null) ??
       (this.publishers.has(key) ? 'the room already has a publisher' : null);
     if (reason !== null) {
       this.refuse('publish', session, key, reason);
       return;
     }
     this.publishers.set(key, session);
+    session.socket.setTimeout(PUBLISHER_IDLE);
     const held: AVPacket[] = [];
-    session.rtmp.onPacketCallback = packet => held.push(copyOf(packet));
+    let heldBytes = 0;
+    session.rtmp.onPacketCallback = packet => {
+      heldBytes += packet.size;
+      if (heldBytes > HOLD_LIMIT) this.refuse('publish', session, key, 'the room lookup is too slow');
+      else held.push(copyOf(packet));
+    };
+    const broadcast = session.broadcast;
     const admitted = this.admitPublisher(session, key, held);
     session.socket.once('close', () => {
       if (this.publishers.get(key) === session) this.publishers.delete(key);
-      // After the admission settles, so a quick disconnect cannot leave the room marked live.
-      admitted.then(async room => {
-        if (!room) return;
-        const paused = await Live.streamStopped(key);
+      // Node-Media-Server releases a publisher through the stream it is on at close; one moved off this stream (and
+      // refused for it) would otherwise hold this room's publisher slot until the agent restarts.
+      if (broadcast.publisher === session && session.broadcast !== broadcast) broadcast.donePublish(session);
+      admitted.then(room => room && this.inOrder(key, async () => {
+        // A new publisher may have taken the room meanwhile; then it stays live.
+        const paused = !this.publishers.has(key) && await Live.streamStopped(key);
         this.decision('info', 'publish', session, key, room.id, paused ? 'stream stopped, room paused' : 'stream stopped');
-      }).catch(err => this.logger.error(err));
+      })).catch(err => this.logger.error(err));
     });
   }
 
   // The room behind a signed publish: open rooms get the stream (and go live), others are refused. Answers the room.
   private async admitPublisher(session: RtmpSession, key: string, held: AVPacket[]): Promise<Live | null> {
+    const broadcast = session.broadcast;
     let room: Live | null;
     try {
       room = await this.roomOf(key);
@@ -154,31 +200,49 @@ export class MediaServer {
       this.refuse('publish', session, key, `room lookup failed: ${(err as Error).message}`);
       return null;
     }
-    const reason = !room ? 'the room does not exist' : room.status === LiveStatus.Ended ? 'the room has ended' : null;
+    let reason = !room ? 'the room does not exist' : room.status === LiveStatus.Ended ? 'the room has ended' : null;
+    if (room && reason) this.markEnded(key);
+    // Still this stream's publisher, on its connection: anything else was refused or cut meanwhile.
+    if (!reason && (session.socket.destroyed || session.broadcast !== broadcast || broadcast.publisher !== session)) {
+      reason = 'the connection no longer publishes this stream';
+    }
     if (!room || reason) {
       this.refuse('publish', session, key, reason ?? '', room?.id);
       return null;
     }
-    if (session.socket.destroyed) return null;
-    for (const packet of held) session.onPacket(packet);
+    for (const packet of held) broadcast.broadcastMessage(packet);
     session.rtmp.onPacketCallback = session.onPacket;
-    const started = await Live.streamStarted(key);
+    const started = await this.inOrder(key, () => Live.streamStarted(key));
     this.decision('info', 'publish', session, key, room.id, started ? 'accepted, stream started, room live' : 'accepted, stream started');
     return room;
+  }
+
+  private inOrder<T>(key: string, update: () => Promise<T>): Promise<T> {
+    const next = (this.statusUpdates.get(key) ?? Promise.resolve()).catch(ignore).then(update);
+    this.statusUpdates.set(key, next);
+    next.catch(ignore).finally(() => {
+      if (this.statusUpdates.get(key) === next) this.statusUpdates.delete(key);
+    });
+    return next;
   }
 
   private onPlay(session: BaseSession): void {
     // Whatever a player sends is not part of the stream.
     if (session.protocol === 'rtmp') session.rtmp.onPacketCallback = ignore;
     const key = roomKeyOf(session.streamPath);
+    if (!this.firstAsk('play', session, key)) return;
     const reason = key === null ? 'not a room stream' :
       checkStreamSign(this.config, 'play', session.streamPath, session.streamQuery.sign) ??
       (this.ended.has(key) ? 'the room has ended' : null);
-    if (reason !== null) {
-      this.refuse('play', session, key, reason);
+    if (reason !== null || key === null) {
+      this.refuse('play', session, key, reason ?? '');
       return;
     }
-    this.admitPlayer(session, key as string).catch(err => this.logger.error(err));
+    if (session.protocol === 'rtmp') session.socket.setTimeout(0);
+    this.admitPlayer(session, key).catch(err => {
+      this.disconnect(session);
+      this.decision('warn', 'play', session, key, undefined, `refused: room lookup failed: ${(err as Error).message}`);
+    });
   }
 
   // A signed player stays only while its room exists and has not ended.
@@ -186,6 +250,7 @@ export class MediaServer {
     const room = await this.roomOf(key);
     const reason = !room ? 'the room does not exist' : room.status === LiveStatus.Ended ? 'the room has ended' : null;
     if (reason) {
+      if (room) this.markEnded(key);
       this.disconnect(session);
       this.decision('warn', 'play', session, key, room?.id, `refused: ${reason}`);
       return;
@@ -201,7 +266,6 @@ export class MediaServer {
   private refuse(action: StreamAction, session: BaseSession, key: string | null, reason: string, roomId?: number): void {
     // Node-Media-Server's own publish check runs next and refuses a session without a signature.
     session.streamQuery = {};
-    if (session.protocol === 'rtmp') session.rtmp.onPacketCallback = ignore;
     if (session.protocol === 'flv' && !('terminate' in session.res) && !session.res.headersSent) {
       // An HTTP-FLV player gets an answer it can show; Connection: close ends the session with the response.
       session.res.writeHead(403, { Connection: 'close', 'Content-Type': 'text/plain; charset=utf-8' });

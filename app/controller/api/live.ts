@@ -16,7 +16,8 @@ export default class LiveController extends Controller {
       cover: { type: 'string', trim: true, max: 200, required: false, allowEmpty: true },
     });
     const { title, cover } = ctx.request.body;
-    const live = await service.live.create(ctx.authUser.id, title, cover);
+    // A null cover passes validation (not required) and means none.
+    const live = await service.live.create(ctx.authUser.id, title, cover ?? '');
     const sign = service.live.sign('publish', live.key);
     ctx.apiSuccess({ data: live, sign, ...service.live.publishUrls(live.key, sign) });
   }

@@ -1,11 +1,12 @@
 import assert from 'node:assert';
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { app, mm } from 'egg-mock/bootstrap';
 import { signStream, SignConfig } from '../../../app/common/media_sign';
 import { LiveStatus } from '../../../app/model/live';
 import { uniqueName } from '../../support';
-import { ffmpegInstalled, freePort, playFlv, playWsFlv, publish, Publisher, stillRunningAfter, until } from '../../media_support';
+import { ffmpegInstalled, freePort, playFlv, playWsFlv, publish, Publisher, RawRtmp, stillRunningAfter, until } from '../../media_support';
 
 // End to end, as production runs it: two sticky workers and the agent's Node-Media-Server, a real ffmpeg publisher
 // and real HTTP-FLV players. The in-process app (media off) only reads the database.
@@ -39,6 +40,26 @@ describe('test/app/lib/media_server.test.ts', function() {
   async function statusOf(id: number) {
     return (await app.model.Live.findByPk(id))?.status;
   }
+
+  // Where media.log ends now: expectLogged() reads only what comes after it.
+  async function logMark(): Promise<number> {
+    return (await stat(mediaLog).catch(() => ({ size: 0 }))).size;
+  }
+
+  // Waits until every pattern has a line of its own in media.log after `mark` (the file logger flushes each second).
+  async function expectLogged(mark: number, patterns: RegExp[]) {
+    const read = async () => (await readFile(mediaLog)).subarray(mark).toString('utf8');
+    await until('the decisions in media.log', async () => {
+      const log = await read();
+      return patterns.every(line => line.test(log));
+    }, 10000).catch(async err => {
+      const log = await read();
+      throw new Error(`${err.message}; missing: ${patterns.filter(line => !line.test(log)).join(' ')}`);
+    });
+  }
+
+  const decision = (action: string, room: { id: number | string; key: string }, outcome: string, level = 'WARN') =>
+    new RegExp(`${level} .*\\[media\\] ${action} room=${room.id} key=${room.key} session=\\w+ from 127\\.0\\.0\\.1:\\d+: ${outcome}`);
 
   function start(url: string) {
     const publisher = publish(url);
@@ -89,21 +110,22 @@ describe('test/app/lib/media_server.test.ts', function() {
     await cluster?.close();
   });
 
-  it('refuses to publish with a play signature, an expired, a tampered or another room\'s signature', async () => {
+  it('refuses to publish with a play signature, an expired, a tampered, another room\'s or no signature', async () => {
     const { data: room } = await createRoom();
     const other = await createRoom();
     const { body } = await call('GET', `/api/live/read/${room.id}`);
     const valid = signStream(signConfig, 'publish', room.key);
-    const attempts = {
-      play: body.data.sign,
-      expired: signStream(signConfig, 'publish', room.key, Date.now() - (signConfig.signTtl + 60) * 1000),
-      tampered: valid.replace(/.$/, c => (c === '0' ? '1' : '0')),
-      otherRoom: other.sign,
-      none: '',
-    };
-    const running = await Promise.all(Object.values(attempts).map(sign => stillRunningAfter(start(rtmp(room.key, sign)), 8000)));
-    assert.deepEqual(Object.fromEntries(Object.keys(attempts).map((name, i) => [ name, running[i] ])),
-      Object.fromEntries(Object.keys(attempts).map(name => [ name, false ])));
+    const attempts: Array<[string, string]> = [
+      [ body.data.sign, 'a play signature cannot publish' ],
+      [ signStream(signConfig, 'publish', room.key, Date.now() - (signConfig.signTtl + 60) * 1000), 'signature expired' ],
+      [ valid.replace(/.$/, c => (c === '0' ? '1' : '0')), 'signature does not match this room' ],
+      [ other.sign, 'signature does not match this room' ],
+      [ '', 'no signature' ],
+    ];
+    const mark = await logMark();
+    const running = await Promise.all(attempts.map(([ sign ]) => stillRunningAfter(start(rtmp(room.key, sign)), 8000)));
+    assert.deepEqual(running, attempts.map(() => false));
+    await expectLogged(mark, attempts.map(([ , reason ]) => decision('publish', room, `refused: ${reason}`)));
     assert.equal(await statusOf(room.id), LiveStatus.NotStarted);
   });
 
@@ -112,43 +134,54 @@ describe('test/app/lib/media_server.test.ts', function() {
     const other = await createRoom();
     const otherRead = await call('GET', `/api/live/read/${other.data.id}`);
     const valid = signStream(signConfig, 'play', room.key);
-    const signs = [
-      '',
-      'garbage',
-      signStream(signConfig, 'play', room.key, Date.now() - (signConfig.signTtl + 60) * 1000),
-      valid.replace(/^\d/, d => String((Number(d) + 1) % 10)),
-      otherRead.body.data.sign,
-      publishSign,
+    const signs: Array<[string, string]> = [
+      [ '', 'no signature' ],
+      [ 'garbage', 'malformed signature' ],
+      [ signStream(signConfig, 'play', room.key, Date.now() - (signConfig.signTtl + 60) * 1000), 'signature expired' ],
+      [ valid.replace(/^\d/, d => String((Number(d) + 1) % 10)), 'signature does not match this room' ],
+      [ otherRead.body.data.sign, 'signature does not match this room' ],
+      [ publishSign, 'signature does not match this room' ],
     ];
-    for (const sign of signs) {
+    const mark = await logMark();
+    for (const [ sign ] of signs) {
       const res = await playFlv(flv(room.key, sign), 3000);
       assert.equal(res.status, 403, `sign ${JSON.stringify(sign)}`);
       assert.equal(res.tags.length, 0);
     }
-    assert.equal((await playFlv(`http://127.0.0.1:${flvPort}/live/${room.key}.flv`, 3000)).status, 403);
+    // Over RTMP and WebSocket-FLV too: the connection is closed.
+    const rtmpPlayer = await RawRtmp.connect(rtmpPort);
+    rtmpPlayer.play(`${room.key}?sign=garbage`);
+    await rtmpPlayer.closed;
+    await expectLogged(mark, [
+      ...signs.map(([ , reason ]) => decision('play', room, `refused: ${reason}`)),
+      decision('play', room, 'refused: malformed signature'),
+    ]);
   });
 
   it('takes the stream: the room goes live (0 -> 1) and 20 of 20 HTTP-FLV plays get a valid FLV stream with video', async () => {
     const created = await createRoom();
     const room = created.data;
     assert.equal(await statusOf(room.id), LiveStatus.NotStarted);
+    const mark = await logMark();
     const publisher = start(created.publish_url);
     await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    await expectLogged(mark, [ decision('publish', room, 'accepted, stream started, room live', 'INFO') ]);
 
     const read = await call('GET', `/api/live/read/${room.id}`);
     assert.equal(read.body.data.play_url, flv(room.key, read.body.data.sign));
     const plays = await Promise.all(Array.from({ length: 20 }, () => playFlv(read.body.data.play_url, 8000, 64 * 1024)));
     const good = plays.filter(p => p.status === 200 && p.header && p.framed && p.avcSequenceHeader && p.keyframes > 0);
-    assert.equal(good.length, 20, JSON.stringify(plays.map(({ tags, ...rest }) => ({ ...rest, tags: tags.length }))));
+    assert.equal(good.length, 20, JSON.stringify(plays.map(({ tags, data, ...rest }) => ({ ...rest, tags: tags.length, bytes: data.length }))));
     assert(plays.every(p => p.audioTags > 0));
     assert(await stillRunningAfter(publisher, 0));
 
     // WebSocket-FLV, as read answers it, and refused without a valid play signature.
     const ws = await playWsFlv(read.body.data.ws_play_url, 8000, 64 * 1024);
-    assert(ws.header && ws.framed && ws.avcSequenceHeader && ws.keyframes > 0, JSON.stringify({ ...ws, tags: ws.tags.length }));
+    assert(ws.header && ws.framed && ws.avcSequenceHeader && ws.keyframes > 0, JSON.stringify({ ...ws, tags: ws.tags.length, data: ws.data.length }));
     const refused = await playWsFlv(read.body.data.ws_play_url.replace(/sign=.*/, 'sign=garbage'), 3000);
     assert.equal(refused.tags.length, 0);
     assert(refused.ended, 'the refused WebSocket was closed');
+    await expectLogged(mark, [ decision('play', room, 'accepted', 'INFO') ]);
   });
 
   it('refuses a second publisher while the first is live; the first keeps streaming', async () => {
@@ -156,8 +189,10 @@ describe('test/app/lib/media_server.test.ts', function() {
     const room = created.data;
     const first = start(created.publish_url);
     await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    const mark = await logMark();
     const second = start(created.publish_url);
     assert.equal(await stillRunningAfter(second, 8000), false);
+    await expectLogged(mark, [ decision('publish', room, 'refused: the room already has a publisher') ]);
     assert(await stillRunningAfter(first, 0));
     const read = await call('GET', `/api/live/read/${room.id}`);
     const play = await playFlv(read.body.data.play_url, 8000, 64 * 1024);
@@ -169,8 +204,10 @@ describe('test/app/lib/media_server.test.ts', function() {
     const room = created.data;
     const first = start(created.publish_url);
     await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    const mark = await logMark();
     await first.stop();
     await until('the room to pause', async () => await statusOf(room.id) === LiveStatus.Paused);
+    await expectLogged(mark, [ decision('publish', room, 'stream stopped, room paused', 'INFO') ]);
     start(created.publish_url);
     await until('the room to go live again', async () => await statusOf(room.id) === LiveStatus.Live);
   });
@@ -184,6 +221,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     const viewer = playFlv(read.body.data.play_url, 20000, Infinity);
 
     await new Promise(resolve => setTimeout(resolve, 1500));
+    const mark = await logMark();
     const stopped = await call('POST', '/api/live/changestatus', { id: room.id, type: 'stop' });
     assert.deepEqual(stopped.body, { msg: 'ok', data: 'ok' });
     assert.equal(await stillRunningAfter(publisher, 5000), false);
@@ -199,37 +237,60 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert.equal(after.body.data.sign, null);
     const late = await playFlv(read.body.data.play_url, 3000);
     assert.equal(late.status, 403);
-    assert.equal(late.tags.length, 0);
+    await expectLogged(mark, [
+      new RegExp(`INFO .*\\[media\\] room=${room.id} key=${room.key} ended: publisher \\w+, 1 viewer\\(s\\) disconnected`),
+      decision('publish', room, 'refused: the room has ended'),
+      decision('play', room, 'refused: the room has ended'),
+    ]);
   });
 
   it('refuses to publish into a room that does not exist', async () => {
-    const key = 'A'.repeat(20);
+    const key = randomBytes(10).toString('hex');
+    const mark = await logMark();
     const publisher = start(rtmp(key, signStream(signConfig, 'publish', key)));
     assert.equal(await stillRunningAfter(publisher, 8000), false);
+    await expectLogged(mark, [ decision('publish', { id: '-', key }, 'refused: the room does not exist') ]);
   });
 
-  it('logs every publish and play decision with the room id and the reason', async () => {
-    const { data: room } = await createRoom();
-    const { body } = await call('GET', `/api/live/read/${room.id}`);
-    start(rtmp(room.key, body.data.sign));
-    await playFlv(flv(room.key, 'garbage'), 3000);
-    const expected = [
-      new RegExp(`WARN .*\\[media\\] publish room=${room.id} key=${room.key} .*: refused: a play signature cannot publish`),
-      new RegExp(`WARN .*\\[media\\] play room=${room.id} key=${room.key} .*: refused: malformed signature`),
-      /INFO .*\[media\] publish room=\d+ key=\w{20} .*: accepted, stream started, room live/,
-      /INFO .*\[media\] publish room=\d+ key=\w{20} .*: stream stopped, room paused/,
-      /INFO .*\[media\] play room=\d+ key=\w{20} .*: accepted/,
-      /WARN .*\[media\] publish room=\d+ key=\w{20} .*: refused: the room already has a publisher/,
-      /WARN .*\[media\] publish room=\d+ key=\w{20} .*: refused: the room has ended/,
-      /WARN .*\[media\] publish room=- key=A{20} .*: refused: the room does not exist/,
-      /INFO .*\[media\] room=\d+ key=\w{20} ended: publisher \w+, 1 viewer\(s\) disconnected/,
-    ];
-    await until('the decisions in media.log', async () => {
-      const log = await readFile(mediaLog, 'utf8').catch(() => '');
-      return expected.every(line => line.test(log));
-    }, 10000).catch(async err => {
-      const log = await readFile(mediaLog, 'utf8').catch(() => '');
-      throw new Error(`${err.message}; missing: ${expected.filter(line => !line.test(log)).join(' ')}`);
-    });
+  it('keeps a connection to one stream: publishing one room and then playing another is cut, and injects nothing', async () => {
+    const own = await createRoom();
+    const victim = await createRoom();
+    const broadcaster = start(victim.publish_url);
+    await until('the victim room to go live', async () => await statusOf(victim.data.id) === LiveStatus.Live);
+    const read = await call('GET', `/api/live/read/${victim.data.id}`);
+    const viewer = playFlv(read.body.data.play_url, 6000, Infinity);
+
+    const mark = await logMark();
+    const marker = Buffer.from('injected-by-another-room');
+    const attacker = await RawRtmp.connect(rtmpPort);
+    attacker.publish(`${own.data.key}?sign=${own.sign}`);
+    attacker.play(`${victim.data.key}?sign=${read.body.data.sign}`);
+    for (let i = 0; i < 20; i++) attacker.sendVideo(marker);
+    await attacker.closed;
+    // A player sends nothing into a stream either.
+    const player = await RawRtmp.connect(rtmpPort);
+    player.play(`${victim.data.key}?sign=${read.body.data.sign}`);
+    for (let i = 0; i < 20; i++) player.sendVideo(marker);
+
+    const watched = await viewer;
+    player.socket.destroy();
+    assert(watched.keyframes > 0, 'the viewer kept getting the broadcaster\'s stream');
+    assert(!watched.data.includes(marker), 'a viewer received injected data');
+    // Nor did the injected frames reach the cache a new viewer starts from.
+    const late = await playFlv(read.body.data.play_url, 3000, Infinity);
+    assert(late.keyframes > 0);
+    assert(!late.data.includes(marker), 'a new viewer received injected data');
+    assert(await stillRunningAfter(broadcaster, 0));
+    assert.equal(await statusOf(own.data.id), LiveStatus.NotStarted);
+    await expectLogged(mark, [ decision('play', victim.data, 'refused: one stream per connection') ]);
   });
+
+  it('disconnects an RTMP connection that asks for no stream within 10 seconds', async () => {
+    const idle = await RawRtmp.connect(rtmpPort);
+    const started = Date.now();
+    await idle.closed;
+    const waited = Date.now() - started;
+    assert(waited > 8000 && waited < 13000, `closed after ${waited} ms`);
+  });
+
 });

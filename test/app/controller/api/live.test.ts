@@ -64,6 +64,13 @@ describe('test/app/controller/api/live.test.ts', () => {
       assert.equal(row?.key, live.key);
     });
 
+    it('takes a null or missing cover as none', async () => {
+      for (const body of [{ title: 'a', cover: null }, { title: 'b' }, { title: 'c', cover: '' }]) {
+        const res = await create(body).expect(200);
+        assert.equal(res.body.data.data.cover, '', JSON.stringify(body));
+      }
+    });
+
     it('gives every room its own key', async () => {
       const keys = await Promise.all(Array.from({ length: 5 }, async () => (await createRoom()).key));
       assert.equal(new Set(keys).size, 5);
