@@ -35,6 +35,8 @@ export interface BizConfig {
     playSecret: string;
     // Seconds a signature stays valid after it is issued.
     signTtl: number;
+    // Seconds a publisher may send nothing before it is taken for gone (a broken network sends no FIN).
+    publisherTimeout: number;
     // Host written into the media URLs that create and read answer; empty: the request's host.
     publicHost: string;
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
@@ -156,6 +158,7 @@ export default (appInfo: EggAppInfo) => {
     playSecret: env.MEDIA_PLAY_SECRET || DEVELOPMENT_SECRETS.MEDIA_PLAY_SECRET,
     // The tutorial's: Date.now() + 100000000 ms, about 28 hours.
     signTtl: intFromEnv('MEDIA_SIGN_TTL', 100000, 1),
+    publisherTimeout: intFromEnv('MEDIA_PUBLISHER_TIMEOUT', 30, 1),
     publicHost: env.PUBLIC_HOST || '',
     logLevel: mediaLogLevel(),
   };

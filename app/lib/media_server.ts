@@ -15,8 +15,6 @@ const ignore = () => undefined;
 const ENDED_MEMORY = 60 * 1000;
 // An RTMP connection must ask to publish or play within this time.
 const DECISION_DEADLINE = 10 * 1000;
-// A publisher that sends nothing for this long is gone (a broken network leaves no FIN).
-const PUBLISHER_IDLE = 30 * 1000;
 // What a publisher may send while its room is looked up; more means the database is too slow to wait for.
 const HOLD_LIMIT = 8 * 1024 * 1024;
 
@@ -167,7 +165,8 @@ export class MediaServer {
       return;
     }
     this.publishers.set(key, session);
-    session.socket.setTimeout(PUBLISHER_IDLE);
+    // Silent this long, the broadcaster is gone (config.media.publisherTimeout); the connection's timeout listener cuts it.
+    session.socket.setTimeout(this.config.publisherTimeout * 1000);
     const held: AVPacket[] = [];
     let heldBytes = 0;
     session.rtmp.onPacketCallback = packet => {

@@ -75,20 +75,23 @@ describe('test/config/config.test.ts', () => {
     await assert.rejects(start('unittest'), /MEDIA_LOG_LEVEL must be one of trace, debug, info, warn, error, got "verbose"/);
   });
 
-  it('takes media ports, address, host, signature lifetime and log level from the environment', async () => {
+  it('takes media ports, address, host, signature lifetime, publisher timeout and log level from the environment', async () => {
     mm(process.env, 'RTMP_PORT', '1935');
     mm(process.env, 'FLV_PORT', '8080');
     mm(process.env, 'MEDIA_BIND', '127.0.0.1');
     mm(process.env, 'PUBLIC_HOST', 'live.example.com');
     mm(process.env, 'MEDIA_SIGN_TTL', '3600');
     mm(process.env, 'MEDIA_LOG_LEVEL', 'info');
+    mm(process.env, 'MEDIA_PUBLISHER_TIMEOUT', '45');
     mm.env('unittest');
     const app = mm.app({ cache: false });
     try {
       await app.ready();
-      const { rtmpPort, flvPort, bind, publicHost, signTtl, logLevel, enable } = app.config.media;
-      assert.deepEqual({ rtmpPort, flvPort, bind, publicHost, signTtl, logLevel, enable },
-        { rtmpPort: 1935, flvPort: 8080, bind: '127.0.0.1', publicHost: 'live.example.com', signTtl: 3600, logLevel: 'info', enable: false });
+      const { rtmpPort, flvPort, bind, publicHost, signTtl, publisherTimeout, logLevel, enable } = app.config.media;
+      assert.deepEqual({ rtmpPort, flvPort, bind, publicHost, signTtl, publisherTimeout, logLevel, enable }, {
+        rtmpPort: 1935, flvPort: 8080, bind: '127.0.0.1', publicHost: 'live.example.com', signTtl: 3600, publisherTimeout: 45,
+        logLevel: 'info', enable: false,
+      });
     } finally {
       await app.close();
     }

@@ -90,7 +90,10 @@ describe('test/app/lib/media_server.test.ts', function() {
       // The in-process app logs to the same folder; keep it.
       clean: false,
       opt: {
-        env: { ...process.env, MEDIA_SERVER: 'on', RTMP_PORT: String(rtmpPort), FLV_PORT: String(flvPort), PUBLIC_HOST: '127.0.0.1' },
+        env: {
+          ...process.env, MEDIA_SERVER: 'on', RTMP_PORT: String(rtmpPort), FLV_PORT: String(flvPort), PUBLIC_HOST: '127.0.0.1',
+          MEDIA_PUBLISHER_TIMEOUT: '3',
+        },
       },
     } as Parameters<typeof mm.cluster>[0]);
     await cluster.ready();
@@ -283,6 +286,22 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert(await stillRunningAfter(broadcaster, 0));
     assert.equal(await statusOf(own.data.id), LiveStatus.NotStarted);
     await expectLogged(mark, [ decision('play', victim.data, 'refused: one stream per connection') ]);
+  });
+
+  it('cuts a broadcaster that goes silent (MEDIA_PUBLISHER_TIMEOUT), pauses the room and lets the next one in', async () => {
+    const created = await createRoom();
+    const room = created.data;
+    const silent = await RawRtmp.connect(rtmpPort);
+    silent.publish(`${room.key}?sign=${created.sign}`);
+    silent.sendVideo(Buffer.from('one frame, then nothing'));
+    await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    const started = Date.now();
+    await silent.closed;
+    const waited = Date.now() - started;
+    assert(waited > 1500 && waited < 6000, `cut after ${waited} ms`);
+    await until('the room to pause', async () => await statusOf(room.id) === LiveStatus.Paused);
+    start(created.publish_url);
+    await until('the room to go live again', async () => await statusOf(room.id) === LiveStatus.Live);
   });
 
   it('disconnects an RTMP connection that asks for no stream within 10 seconds', async () => {
