@@ -1,5 +1,6 @@
 import assert from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { app, mm } from 'egg-mock/bootstrap';
@@ -177,6 +178,8 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert.equal(good.length, 20, JSON.stringify(plays.map(({ tags, data, ...rest }) => ({ ...rest, tags: tags.length, bytes: data.length }))));
     assert(plays.every(p => p.audioTags > 0));
     assert(await stillRunningAfter(publisher, 0));
+    // Node-Media-Server's store (./data) and recordings (./record) stay closed: nothing is written into the tree.
+    assert(!existsSync(path.join(process.cwd(), 'data')) && !existsSync(path.join(process.cwd(), 'record')));
 
     // WebSocket-FLV, as read answers it, and refused without a valid play signature.
     const ws = await playWsFlv(read.body.data.ws_play_url, 8000, 64 * 1024);
