@@ -250,7 +250,15 @@ export class RawRtmp {
   }
 
   command(streamId: number, values: Amf[]): void {
-    this.socket.write(rtmpMessage(3, 20, streamId, Buffer.concat(values.map(amf0))));
+    this.socket.write(RawRtmp.commandMessage(streamId, values));
+  }
+
+  static commandMessage(streamId: number, values: Amf[]): Buffer {
+    return rtmpMessage(3, 20, streamId, Buffer.concat(values.map(amf0)));
+  }
+
+  static playMessage(streamName: string): Buffer {
+    return RawRtmp.commandMessage(1, [ 'play', 0, null, streamName ]);
   }
 
   publish(streamName: string): void {
@@ -258,7 +266,23 @@ export class RawRtmp {
   }
 
   play(streamName: string): void {
-    this.command(1, [ 'play', 0, null, streamName ]);
+    this.socket.write(RawRtmp.playMessage(streamName));
+  }
+
+  // The first chunk of a message that claims `length` bytes, on chunk stream `csid`; the rest never comes.
+  sendClaim(csid: number, length: number): void {
+    const header = Buffer.alloc(12);
+    header[0] = csid;
+    header.writeUIntBE(length, 4, 3);
+    header[7] = 9;
+    this.socket.write(header);
+  }
+
+  // A control message that asks for nothing (Window Acknowledgement Size): traffic without a decision.
+  sendWindowAck(): void {
+    const size = Buffer.alloc(4);
+    size.writeUInt32BE(5000000);
+    this.socket.write(rtmpMessage(2, 5, 0, size));
   }
 
   // An H.264 keyframe tag whose NAL data is `marker`: a viewer that receives it got what this client sent.

@@ -14,7 +14,6 @@ declare module 'node-media-server/src/session/base_session.js' {
     publisher: BaseSession | null;
     subscribers: Map<string, BaseSession>;
     broadcastMessage(packet: AVPacket): void;
-    donePublish(session: BaseSession): void;
   }
 
   interface Session {
@@ -30,7 +29,7 @@ declare module 'node-media-server/src/session/base_session.js' {
   export interface RtmpSession extends Session {
     protocol: 'rtmp';
     socket: Socket;
-    rtmp: { onPacketCallback(packet: AVPacket): void };
+    rtmp: import('node-media-server/src/protocol/rtmp.js').RtmpParser;
   }
 
   // A ws WebSocket, as far as it is used here.
@@ -73,10 +72,28 @@ declare module 'node-media-server' {
 
   class NodeMediaServer {
     constructor(config: object);
-    httpServer: { httpServer?: HttpServer; wsServer?: { on(event: 'error', listener: (err: Error) => void): void }; run(): void };
+    httpServer: { httpServer?: HttpServer; wsServer?: import('node:events').EventEmitter; run(): void };
     rtmpServer: { tcpServer?: NetServer; run(): void };
     on(event: 'prePublish' | 'postPublish' | 'donePublish' | 'prePlay' | 'postPlay' | 'donePlay', listener: (session: BaseSession) => void): void;
     stop(): Promise<void>;
   }
   export = NodeMediaServer;
+}
+
+declare module 'node-media-server/src/protocol/rtmp.js' {
+  import { AVPacket } from 'node-media-server/src/session/base_session.js';
+
+  // One RTMP connection's protocol parser; it calls the callbacks as commands and packets arrive.
+  export interface RtmpParser {
+    parserPacket: { header: { length: number; type: number }; capacity: number };
+    packetAlloc(): void;
+    parserData(buffer: Buffer): string | null;
+    onConnectCallback(request: { app: string; name: string }): void;
+    onPlayCallback(): void;
+    onPushCallback(): void;
+    onPacketCallback(packet: AVPacket): void;
+  }
+
+  const Rtmp: { prototype: RtmpParser };
+  export default Rtmp;
 }

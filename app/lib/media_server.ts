@@ -1,11 +1,13 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { Server, Socket } from 'node:net';
 import { EggAppConfig, EggLogger } from 'egg';
 import NodeMediaServer from 'node-media-server';
 import Context from 'node-media-server/src/core/context.js';
 import nmsLogger from 'node-media-server/src/core/logger.js';
-import { AVPacket, BaseSession, RtmpSession } from 'node-media-server/src/session/base_session.js';
+import { AVPacket, BaseSession, FlvWebSocket, RtmpSession } from 'node-media-server/src/session/base_session.js';
 import { checkStreamSign, roomKeyOf, streamPath, StreamAction } from '../common/media_sign';
 import { Live, LiveStatus } from '../model/live';
+import { allowPublisherBuffers, limitRtmpBuffers } from './rtmp_limits';
 
 type MediaConfig = EggAppConfig['media'];
 
@@ -13,8 +15,12 @@ const LEVELS = [ 'trace', 'debug', 'info', 'warn', 'error' ];
 const ignore = () => undefined;
 // Longer than Node-Media-Server's publish grace (30 s), after which it has dropped an ended stream's cache.
 const ENDED_MEMORY = 60 * 1000;
-// An RTMP connection must ask to publish or play within this time.
+// An RTMP connection must ask to publish or play within this time, whatever it sends meanwhile.
 const DECISION_DEADLINE = 10 * 1000;
+// TCP keep-alive probes for players: a viewer whose network died is found even while the room sends nothing.
+const PLAYER_KEEPALIVE = 60 * 1000;
+// The only requests the HTTP-FLV port answers: a room's stream (and the CORS preflight for it).
+const FLV_REQUEST = /^\/live\/[0-9a-zA-Z]{20}\.flv$/;
 // What a publisher may send while its room is looked up; more means the database is too slow to wait for.
 const HOLD_LIMIT = 8 * 1024 * 1024;
 
@@ -43,7 +49,8 @@ function copyOf(packet: AVPacket): AVPacket {
 //   (on, with the publish secret) refuses it too and it never becomes a room's publisher;
 // - an accepted publisher's packets are held until the room is found open, then released to the viewers;
 // - players never feed packets into a stream (Node-Media-Server would broadcast whatever an RTMP player sends);
-// - an RTMP connection publishes or plays one stream, once: a second command would move it to another stream.
+// - an RTMP connection publishes or plays one stream, once: a second command would move it to another stream;
+// - the HTTP-FLV port answers room streams only (Node-Media-Server throws on some other paths).
 export class MediaServer {
   private nms?: NodeMediaServer;
   // The accepted publisher of each room key, while connected: a second one is refused.
@@ -51,8 +58,8 @@ export class MediaServer {
   // Rooms ended lately (key -> timer): Node-Media-Server keeps a stream's last GOP for 30 s after its publisher leaves,
   // and would hand it to a player before the database says the room is over.
   private readonly ended = new Map<string, NodeJS.Timeout>();
-  // Sessions that have asked to publish or play already.
-  private readonly decided = new WeakSet<BaseSession>();
+  // RTMP connections that have not asked for a stream yet, with the timer that cuts them.
+  private readonly undecided = new WeakMap<Socket, NodeJS.Timeout>();
   // Each room's status updates, one after another, so a stop cannot overtake the start before it.
   private readonly statusUpdates = new Map<string, Promise<unknown>>();
 
@@ -67,6 +74,7 @@ export class MediaServer {
   async start(): Promise<void> {
     const { bind, rtmpPort, flvPort, publishSecret } = this.config;
     this.routeLogs();
+    limitRtmpBuffers();
     const nms = new NodeMediaServer({
       bind,
       rtmp: { port: rtmpPort },
@@ -92,9 +100,11 @@ export class MediaServer {
     await Promise.all(listeners.map(([ server, what ]) => (server ? listening(server, what) : undefined)));
     for (const [ server ] of listeners) server?.on('error', err => this.logger.error(err));
     nms.rtmpServer.tcpServer?.on('connection', (socket: Socket) => {
-      socket.setTimeout(DECISION_DEADLINE);
-      socket.on('timeout', () => socket.destroy());
+      const deadline = setTimeout(() => socket.destroy(), DECISION_DEADLINE);
+      this.undecided.set(socket, deadline);
+      socket.once('close', () => clearTimeout(deadline));
     });
+    this.onlyRoomStreams(nms);
     this.logger.info('[media] listening: RTMP %s:%d, HTTP-FLV and WebSocket-FLV %s:%d', bind, rtmpPort, bind, flvPort);
   }
 
@@ -121,7 +131,7 @@ export class MediaServer {
       roomId, key, publisher ? publisher.id : 'none', viewers.length);
   }
 
-  // Refreshed by every refused attempt, so a broadcaster retrying an ended room keeps it marked.
+  // Marked when a room ends, and again whenever the database says a publisher or player asked for an ended room.
   private markEnded(key: string): void {
     clearTimeout(this.ended.get(key));
     const timer = setTimeout(() => this.ended.delete(key), ENDED_MEMORY);
@@ -140,19 +150,46 @@ export class MediaServer {
     };
   }
 
-  // True the first time a session asks for a stream; a second ask disconnects it.
-  private firstAsk(action: StreamAction, session: BaseSession, key: string | null): boolean {
-    if (!this.decided.has(session)) {
-      this.decided.add(session);
-      return true;
+  // Anything but a room's stream gets 404 on the HTTP-FLV port, before Node-Media-Server sees it.
+  private onlyRoomStreams(nms: NodeMediaServer): void {
+    const { httpServer, wsServer } = nms.httpServer;
+    const isRoomStream = (url = '/') => FLV_REQUEST.test(new URL(url, 'http://flv').pathname);
+    const [ express ] = httpServer?.listeners('request') ?? [];
+    if (httpServer && express) {
+      httpServer.removeAllListeners('request');
+      httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        if ([ 'GET', 'HEAD', 'OPTIONS' ].includes(req.method ?? '') && isRoomStream(req.url)) {
+          express.call(httpServer, req, res);
+          return;
+        }
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Not Found\n');
+      });
     }
-    this.refuse(action, session, key, 'one stream per connection');
-    return false;
+    const [ connection ] = wsServer?.listeners('connection') ?? [];
+    if (wsServer && connection) {
+      wsServer.removeAllListeners('connection');
+      wsServer.on('connection', (ws: FlvWebSocket, req: IncomingMessage) => {
+        if (isRoomStream(req.url)) connection.call(wsServer, ws, req);
+        else ws.close(1008, 'not a room stream');
+      });
+    }
+  }
+
+  // An RTMP connection serves the first stream it asks for: later publish / play commands cut it instead of moving it
+  // to another stream (the commands already under way are not affected).
+  private holdToOneStream(session: RtmpSession): void {
+    clearTimeout(this.undecided.get(session.socket));
+    const { rtmp } = session;
+    let asked: string | null = null;
+    rtmp.onConnectCallback = request => { asked = roomKeyOf(`/${request.app}/${request.name}`); };
+    rtmp.onPushCallback = () => this.refuse('publish', session, asked, 'one stream per connection');
+    rtmp.onPlayCallback = () => this.refuse('play', session, asked, 'one stream per connection');
   }
 
   private onPublish(session: BaseSession): void {
     const key = roomKeyOf(session.streamPath);
-    if (!this.firstAsk('publish', session, key)) return;
+    if (session.protocol === 'rtmp') this.holdToOneStream(session);
     if (session.protocol !== 'rtmp' || key === null) {
       this.refuse('publish', session, key, session.protocol !== 'rtmp' ? 'publishing is over RTMP only' : 'not a room stream');
       return;
@@ -165,8 +202,9 @@ export class MediaServer {
       return;
     }
     this.publishers.set(key, session);
-    // Silent this long, the broadcaster is gone (config.media.publisherTimeout); the connection's timeout listener cuts it.
-    session.socket.setTimeout(this.config.publisherTimeout * 1000);
+    allowPublisherBuffers(session.rtmp);
+    // Silent this long, the broadcaster is gone (config.media.publisherTimeout).
+    session.socket.setTimeout(this.config.publisherTimeout * 1000, () => session.socket.destroy());
     const held: AVPacket[] = [];
     let heldBytes = 0;
     session.rtmp.onPacketCallback = packet => {
@@ -174,13 +212,13 @@ export class MediaServer {
       if (heldBytes > HOLD_LIMIT) this.refuse('publish', session, key, 'the room lookup is too slow');
       else held.push(copyOf(packet));
     };
-    const broadcast = session.broadcast;
-    const admitted = this.admitPublisher(session, key, held);
+    const admitted = this.admitPublisher(session, key, held).catch(err => {
+      this.logger.error(err);
+      this.disconnect(session);
+      return null;
+    });
     session.socket.once('close', () => {
       if (this.publishers.get(key) === session) this.publishers.delete(key);
-      // Node-Media-Server releases a publisher through the stream it is on at close; one moved off this stream (and
-      // refused for it) would otherwise hold this room's publisher slot until the agent restarts.
-      if (broadcast.publisher === session && session.broadcast !== broadcast) broadcast.donePublish(session);
       admitted.then(room => room && this.inOrder(key, async () => {
         // A new publisher may have taken the room meanwhile; then it stays live.
         const paused = !this.publishers.has(key) && await Live.streamStopped(key);
@@ -229,7 +267,7 @@ export class MediaServer {
     // Whatever a player sends is not part of the stream.
     if (session.protocol === 'rtmp') session.rtmp.onPacketCallback = ignore;
     const key = roomKeyOf(session.streamPath);
-    if (!this.firstAsk('play', session, key)) return;
+    if (session.protocol === 'rtmp') this.holdToOneStream(session);
     const reason = key === null ? 'not a room stream' :
       checkStreamSign(this.config, 'play', session.streamPath, session.streamQuery.sign) ??
       (this.ended.has(key) ? 'the room has ended' : null);
@@ -237,7 +275,7 @@ export class MediaServer {
       this.refuse('play', session, key, reason ?? '');
       return;
     }
-    if (session.protocol === 'rtmp') session.socket.setTimeout(0);
+    (session.protocol === 'rtmp' ? session.socket : session.req.socket).setKeepAlive(true, PLAYER_KEEPALIVE);
     this.admitPlayer(session, key).catch(err => {
       this.disconnect(session);
       this.decision('warn', 'play', session, key, undefined, `refused: room lookup failed: ${(err as Error).message}`);

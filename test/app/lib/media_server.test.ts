@@ -307,12 +307,60 @@ describe('test/app/lib/media_server.test.ts', function() {
     await until('the room to go live again', async () => await statusOf(room.id) === LiveStatus.Live);
   });
 
-  it('disconnects an RTMP connection that asks for no stream within 10 seconds', async () => {
+  it('disconnects an RTMP connection that asks for no stream within 10 seconds, even one that keeps talking', async () => {
     const idle = await RawRtmp.connect(rtmpPort);
+    const talking = await RawRtmp.connect(rtmpPort);
+    const chatter = setInterval(() => talking.sendWindowAck(), 1000);
     const started = Date.now();
-    await idle.closed;
+    try {
+      await Promise.all([ idle.closed, talking.closed ]);
+    } finally {
+      clearInterval(chatter);
+    }
     const waited = Date.now() - started;
     assert(waited > 8000 && waited < 13000, `closed after ${waited} ms`);
+  });
+
+  it('ends a connection whose message headers claim more buffer memory than its budget', async () => {
+    const greedy = await RawRtmp.connect(rtmpPort);
+    const started = Date.now();
+    for (let csid = 10; csid < 60; csid++) greedy.sendClaim(csid, 0xffffff);
+    await greedy.closed;
+    const waited = Date.now() - started;
+    assert(waited < 3000, `ended after ${waited} ms (the 10 s deadline would have ended it anyway)`);
+  });
+
+  it('leaves nothing behind from two play commands sent in one write', async () => {
+    const first = await createRoom();
+    const second = await createRoom();
+    const client = await RawRtmp.connect(rtmpPort);
+    client.socket.write(Buffer.concat([
+      RawRtmp.playMessage(`${first.data.key}?sign=garbage`),
+      RawRtmp.playMessage(`${second.data.key}?sign=garbage`),
+    ]));
+    await client.closed;
+    await new Promise(resolve => setTimeout(resolve, 200));
+    const mark = await logMark();
+    await call('POST', '/api/live/changestatus', { id: first.data.id, type: 'stop' });
+    // The refused player was let go by the first room's stream when its connection closed: no dead viewer is left.
+    await expectLogged(mark, [
+      new RegExp(`INFO .*\\[media\\] room=${first.data.id} key=${first.data.key} ended: publisher none, 0 viewer\\(s\\) disconnected`),
+    ]);
+  });
+
+  it('answers nothing on the HTTP-FLV port but room streams: no admin, no API, no other path, no FLV publishing', async () => {
+    const { data: room } = await createRoom();
+    const base = `http://127.0.0.1:${flvPort}`;
+    for (const [ method, url ] of [
+      [ 'GET', '/admin/' ], [ 'GET', '/api/v1/info' ], [ 'GET', '/' ], [ 'GET', '/live/a%20b.flv' ],
+      [ 'GET', `/other/${room.key}.flv` ], [ 'POST', `/live/${room.key}.flv?sign=x` ],
+    ]) {
+      const res = await fetch(base + url, { method });
+      assert.equal(res.status, 404, `${method} ${url}`);
+      await res.arrayBuffer();
+    }
+    const ws = await playWsFlv(`ws://127.0.0.1:${flvPort}/live/a%20b.flv`, 3000);
+    assert(ws.ended && ws.tags.length === 0);
   });
 
 });
