@@ -19,8 +19,6 @@ const ENDED_MEMORY = 60 * 1000;
 const DECISION_DEADLINE = 10 * 1000;
 // TCP keep-alive probes for players: a viewer whose network died is found even while the room sends nothing.
 const PLAYER_KEEPALIVE = 60 * 1000;
-// The only requests the HTTP-FLV port answers: a room's stream (and the CORS preflight for it).
-const FLV_REQUEST = /^\/live\/[0-9a-zA-Z]{20}\.flv$/;
 // What a publisher may send while its room is looked up; more means the database is too slow to wait for.
 const HOLD_LIMIT = 8 * 1024 * 1024;
 
@@ -153,11 +151,15 @@ export class MediaServer {
   // Anything but a room's stream gets 404 on the HTTP-FLV port, before Node-Media-Server sees it.
   private onlyRoomStreams(nms: NodeMediaServer): void {
     const { httpServer, wsServer } = nms.httpServer;
-    const isRoomStream = (url = '/') => FLV_REQUEST.test(new URL(url, 'http://flv').pathname);
+    const isRoomStream = (url = '/') => {
+      const { pathname } = new URL(url, 'http://flv');
+      return pathname.endsWith('.flv') && roomKeyOf(pathname.slice(0, -'.flv'.length)) !== null;
+    };
     const [ express ] = httpServer?.listeners('request') ?? [];
     if (httpServer && express) {
       httpServer.removeAllListeners('request');
       httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        // A room's stream, and the CORS preflight a web player may send for it.
         if ([ 'GET', 'HEAD', 'OPTIONS' ].includes(req.method ?? '') && isRoomStream(req.url)) {
           express.call(httpServer, req, res);
           return;
@@ -231,14 +233,13 @@ export class MediaServer {
   private async admitPublisher(session: RtmpSession, key: string, held: AVPacket[]): Promise<Live | null> {
     const broadcast = session.broadcast;
     let room: Live | null;
+    let reason: string | null;
     try {
-      room = await this.roomOf(key);
+      ({ room, reason } = await this.lookUp(key));
     } catch (err) {
       this.refuse('publish', session, key, `room lookup failed: ${(err as Error).message}`);
       return null;
     }
-    let reason = !room ? 'the room does not exist' : room.status === LiveStatus.Ended ? 'the room has ended' : null;
-    if (room && reason) this.markEnded(key);
     // Still this stream's publisher, on its connection: anything else was refused or cut meanwhile.
     if (!reason && (session.socket.destroyed || session.broadcast !== broadcast || broadcast.publisher !== session)) {
       reason = 'the connection no longer publishes this stream';
@@ -264,10 +265,12 @@ export class MediaServer {
   }
 
   private onPlay(session: BaseSession): void {
-    // Whatever a player sends is not part of the stream.
-    if (session.protocol === 'rtmp') session.rtmp.onPacketCallback = ignore;
+    if (session.protocol === 'rtmp') {
+      // Whatever a player sends is not part of the stream.
+      session.rtmp.onPacketCallback = ignore;
+      this.holdToOneStream(session);
+    }
     const key = roomKeyOf(session.streamPath);
-    if (session.protocol === 'rtmp') this.holdToOneStream(session);
     const reason = key === null ? 'not a room stream' :
       checkStreamSign(this.config, 'play', session.streamPath, session.streamQuery.sign) ??
       (this.ended.has(key) ? 'the room has ended' : null);
@@ -284,15 +287,22 @@ export class MediaServer {
 
   // A signed player stays only while its room exists and has not ended.
   private async admitPlayer(session: BaseSession, key: string): Promise<void> {
-    const room = await this.roomOf(key);
-    const reason = !room ? 'the room does not exist' : room.status === LiveStatus.Ended ? 'the room has ended' : null;
+    const { room, reason } = await this.lookUp(key);
     if (reason) {
-      if (room) this.markEnded(key);
       this.disconnect(session);
       this.decision('warn', 'play', session, key, room?.id, `refused: ${reason}`);
       return;
     }
     this.decision('info', 'play', session, key, room?.id, 'accepted');
+  }
+
+  // The room of a key, and why it takes no stream: missing, or ended (then marked), or null when it is open.
+  private async lookUp(key: string): Promise<{ room: Live | null; reason: string | null }> {
+    const room = await this.roomOf(key);
+    if (!room) return { room, reason: 'the room does not exist' };
+    if (room.status !== LiveStatus.Ended) return { room, reason: null };
+    this.markEnded(key);
+    return { room, reason: 'the room has ended' };
   }
 
   private roomOf(key: string): Promise<Live | null> {
