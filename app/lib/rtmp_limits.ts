@@ -5,8 +5,8 @@ import Rtmp, { RtmpParser } from 'node-media-server/src/protocol/rtmp.js';
 // gigabytes. Here every connection gets a budget for those buffers; past it the parser answers an error and
 // Node-Media-Server ends the connection. Commands need little, so the budget starts small; an accepted publisher's
 // connection gets room for video frames.
-export const COMMAND_BUFFERS = 1024 * 1024;
-export const PUBLISHER_BUFFERS = 64 * 1024 * 1024;
+const COMMAND_BUFFERS = 1024 * 1024;
+const PUBLISHER_BUFFERS = 64 * 1024 * 1024;
 
 interface Budget {
   budget?: number;

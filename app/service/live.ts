@@ -1,5 +1,5 @@
 import { Context, Service } from 'egg';
-import { UniqueConstraintError, WhereOptions } from 'sequelize';
+import { WhereOptions } from 'sequelize';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
 import { Live, LiveStatus } from '../model/live';
 
@@ -11,7 +11,7 @@ const STATUS_OF: Record<StatusChange, LiveStatus> = {
   stop: LiveStatus.Ended,
 };
 
-export const PAGE_SIZE = 10;
+const PAGE_SIZE = 10;
 
 export default class LiveService extends Service {
   // The course's: the room, or null.
@@ -27,16 +27,10 @@ export default class LiveService extends Service {
     if (live.status === LiveStatus.Ended) return '直播已结束';
   }
 
-  // A room owned by the user, under a fresh random key (the unique index has the last word).
+  // A room owned by the user, under a fresh random key: 62^20 keys make a clash (refused by the unique index) moot.
   async create(userId: number, title: string, cover = ''): Promise<Live> {
-    const ctx: Context = this.ctx;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await ctx.model.Live.create({ title, cover, user_id: userId, key: ctx.randomString(ROOM_KEY_LENGTH) });
-      } catch (err) {
-        if (!(err instanceof UniqueConstraintError) || attempt === 3) throw err;
-      }
-    }
+    const { ctx } = this;
+    return ctx.model.Live.create({ title, cover, user_id: userId, key: ctx.randomString(ROOM_KEY_LENGTH) });
   }
 
   // The owner plays, pauses or ends the room; an ended room never changes again, and ending it cuts its stream.
@@ -45,13 +39,12 @@ export default class LiveService extends Service {
     const live = await this.exist(id);
     if (!live) ctx.throw(404, '该直播间不存在');
     if (live.user_id !== userId) ctx.throw(403, '这不是你的直播间');
-    // Conditional, so a room ended meanwhile (by another request) stays ended. Sequelize counts changed rows, not
-    // matched ones: nothing changed means the room has ended, or already had that status.
+    if (live.status === LiveStatus.Ended) ctx.throw(400, '该直播间已结束');
+    // Conditional, so a room ended meanwhile by another request stays ended. Sequelize counts changed rows, not
+    // matched ones: nothing changed means the room already had that status, or has just been ended.
     const [ changed ] = await ctx.model.Live.update({ status: STATUS_OF[type] },
       { where: { id, status: [ LiveStatus.NotStarted, LiveStatus.Live, LiveStatus.Paused ] } });
-    if (!changed && (live.status === LiveStatus.Ended || (await this.exist(id))?.status === LiveStatus.Ended)) {
-      ctx.throw(400, '该直播间已结束');
-    }
+    if (!changed && (await this.exist(id))?.status === LiveStatus.Ended) ctx.throw(400, '该直播间已结束');
     if (type === 'stop') {
       // The media server runs in the agent: it disconnects the publisher and the viewers of this key.
       this.app.messenger.sendToAgent('media-cut', { key: live.key, id: live.id });
