@@ -87,7 +87,7 @@ export interface FlvCheck {
 }
 
 // Parses an FLV byte stream: header, then tags, each followed by its PreviousTagSize.
-export function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'bytes' | 'data'> {
+function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'bytes' | 'data'> {
   const result = { header: false, tags: [] as FlvTag[], framed: true, avcSequenceHeader: false, keyframes: 0, audioTags: 0 };
   if (data.length < 13) return result;
   result.header = data.toString('latin1', 0, 3) === 'FLV' && data[3] === 1 && data.readUInt32BE(5) === 9;
@@ -112,70 +112,74 @@ export function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'byt
   return result;
 }
 
-// Plays an HTTP-FLV URL for at most `ms`, or until `enough` bytes arrived; answers what came.
-export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
-  return new Promise((resolve, reject) => {
+// What a player's connection reports to collectFlv.
+interface FlvSink {
+  chunk(data: Buffer): void;
+  // The server ended the stream.
+  end(): void;
+  status(code: number): void;
+}
+
+// Collects an FLV byte stream for at most `ms`, or until `enough` bytes arrived; open() connects and answers how to
+// close the connection, and may reject before any answer.
+function collectFlv(ms: number, enough: number, open: (sink: FlvSink, fail: (err: Error) => void) => () => void) {
+  return new Promise<FlvCheck>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
-    let ended = false;
     let status = 0;
+    let ended = false;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
-    let req: http.ClientRequest | undefined;
+    let close = () => undefined as void;
     const finish = () => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      req?.destroy();
+      close();
       const data = Buffer.concat(chunks);
       resolve({ status, ended, bytes, data, ...parseFlv(data) });
     };
-    req = http.get(url, res => {
-      status = res.statusCode ?? 0;
-      res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        bytes += chunk.length;
+    close = open({
+      chunk(data) {
+        chunks.push(data);
+        bytes += data.length;
         if (bytes >= enough) finish();
-      });
-      res.on('end', () => { ended = !done; finish(); });
-      res.on('error', () => { ended = !done; finish(); });
-    });
-    req.on('error', err => {
-      if (done) return;
-      if (status) finish();
-      else reject(err);
-    });
+      },
+      end() {
+        ended = !done;
+        finish();
+      },
+      status(code) {
+        status = code;
+      },
+    }, err => (status ? finish() : reject(err)));
     timer = setTimeout(finish, ms);
   });
 }
 
-// Plays a WebSocket-FLV URL the same way: binary messages carry the FLV byte stream.
-export function playWsFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
-  return new Promise(resolve => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let opened = false;
-    let ended = false;
-    let done = false;
-    let timer: NodeJS.Timeout | undefined;
-    const ws = new WebSocket(url);
-    const finish = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      ws.terminate();
-      const data = Buffer.concat(chunks);
-      resolve({ status: opened ? 101 : 0, ended, bytes, data, ...parseFlv(data) });
-    };
-    timer = setTimeout(finish, ms);
-    ws.on('open', () => { opened = true; });
-    ws.on('message', (data: Buffer) => {
-      chunks.push(data);
-      bytes += data.length;
-      if (bytes >= enough) finish();
+// Plays an HTTP-FLV URL for at most `ms`, or until `enough` bytes arrived; answers what came.
+export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
+  return collectFlv(ms, enough, (sink, fail) => {
+    const req = http.get(url, res => {
+      sink.status(res.statusCode ?? 0);
+      res.on('data', sink.chunk);
+      res.on('end', sink.end);
+      res.on('error', sink.end);
     });
-    ws.on('close', () => { ended = !done; finish(); });
-    ws.on('error', () => { ended = !done; finish(); });
+    req.on('error', fail);
+    return () => req.destroy();
+  });
+}
+
+// Plays a WebSocket-FLV URL the same way (status 101 once open): binary messages carry the FLV byte stream.
+export function playWsFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
+  return collectFlv(ms, enough, sink => {
+    const ws = new WebSocket(url);
+    ws.on('open', () => sink.status(101));
+    ws.on('message', sink.chunk);
+    ws.on('close', sink.end);
+    ws.on('error', sink.end);
+    return () => ws.terminate();
   });
 }
 

@@ -68,6 +68,13 @@ describe('test/app/lib/media_server.test.ts', function() {
     return publisher;
   }
 
+  // ffmpeg publishing into the room, once the room is live.
+  async function goLive(created: { data: { id: number }; publish_url: string }) {
+    const publisher = start(created.publish_url);
+    await until('the room to go live', async () => await statusOf(created.data.id) === LiveStatus.Live);
+    return publisher;
+  }
+
   const rtmp = (key: string, sign: string) => `rtmp://127.0.0.1:${rtmpPort}/live/${key}?sign=${sign}`;
   const flv = (key: string, sign: string) => `http://127.0.0.1:${flvPort}/live/${key}.flv?sign=${sign}`;
 
@@ -167,8 +174,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     const room = created.data;
     assert.equal(await statusOf(room.id), LiveStatus.NotStarted);
     const mark = await logMark();
-    const publisher = start(created.publish_url);
-    await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    const publisher = await goLive(created);
     await expectLogged(mark, [ decision('publish', room, 'accepted, stream started, room live', 'INFO') ]);
 
     const read = await call('GET', `/api/live/read/${room.id}`);
@@ -193,8 +199,7 @@ describe('test/app/lib/media_server.test.ts', function() {
   it('refuses a second publisher while the first is live; the first keeps streaming', async () => {
     const created = await createRoom();
     const room = created.data;
-    const first = start(created.publish_url);
-    await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    const first = await goLive(created);
     const mark = await logMark();
     const second = start(created.publish_url);
     assert.equal(await stillRunningAfter(second, 8000), false);
@@ -208,21 +213,18 @@ describe('test/app/lib/media_server.test.ts', function() {
   it('pauses the room (1 -> 2) when the stream stops, and makes it live again when the stream comes back', async () => {
     const created = await createRoom();
     const room = created.data;
-    const first = start(created.publish_url);
-    await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    const first = await goLive(created);
     const mark = await logMark();
     await first.stop();
     await until('the room to pause', async () => await statusOf(room.id) === LiveStatus.Paused);
     await expectLogged(mark, [ decision('publish', room, 'stream stopped, room paused', 'INFO') ]);
-    start(created.publish_url);
-    await until('the room to go live again', async () => await statusOf(room.id) === LiveStatus.Live);
+    await goLive(created);
   });
 
   it('stop ends the room (3), cuts its publisher and viewers, and refuses any later publisher', async () => {
     const created = await createRoom();
     const room = created.data;
-    const publisher = start(created.publish_url);
-    await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+    const publisher = await goLive(created);
     const read = await call('GET', `/api/live/read/${room.id}`);
     const viewer = playFlv(read.body.data.play_url, 20000, Infinity);
 
@@ -261,8 +263,7 @@ describe('test/app/lib/media_server.test.ts', function() {
   it('keeps a connection to one stream: publishing one room and then playing another is cut, and injects nothing', async () => {
     const own = await createRoom();
     const victim = await createRoom();
-    const broadcaster = start(victim.publish_url);
-    await until('the victim room to go live', async () => await statusOf(victim.data.id) === LiveStatus.Live);
+    const broadcaster = await goLive(victim);
     const read = await call('GET', `/api/live/read/${victim.data.id}`);
     const viewer = playFlv(read.body.data.play_url, 6000, Infinity);
 
@@ -303,8 +304,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     const waited = Date.now() - started;
     assert(waited > 1500 && waited < 6000, `cut after ${waited} ms`);
     await until('the room to pause', async () => await statusOf(room.id) === LiveStatus.Paused);
-    start(created.publish_url);
-    await until('the room to go live again', async () => await statusOf(room.id) === LiveStatus.Live);
+    await goLive(created);
   });
 
   it('disconnects an RTMP connection that asks for no stream within 10 seconds, even one that keeps talking', async () => {
