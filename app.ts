@@ -1,15 +1,26 @@
 import { Application, IBoot } from 'egg';
+import { OnlineBroadcaster } from './app/lib/online_broadcaster';
 
 export default class AppBootHook implements IBoot {
   private readonly app: Application;
+  private readonly onlineBroadcaster: OnlineBroadcaster;
 
   constructor(app: Application) {
     this.app = app;
+    this.onlineBroadcaster = new OnlineBroadcaster(app);
   }
 
   configWillLoad() {
     // Right inside egg's notfound, so body parsing errors and unknown routes answer in the course envelope too.
     const { coreMiddleware } = this.app.config;
     coreMiddleware.splice(coreMiddleware.indexOf('notfound') + 1, 0, 'errorHandler');
+  }
+
+  async didReady() {
+    await this.onlineBroadcaster.start();
+  }
+
+  async beforeClose() {
+    this.onlineBroadcaster.close();
   }
 }

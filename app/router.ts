@@ -1,7 +1,7 @@
 import { Application } from 'egg';
 
 export default (app: Application) => {
-  const { router, controller, middleware } = app;
+  const { router, controller, middleware, io } = app;
   const auth = middleware.auth();
 
   router.post('/api/reg', controller.api.user.reg);
@@ -13,4 +13,12 @@ export default (app: Application) => {
   router.post('/api/live/changestatus', auth, controller.api.live.changestatus);
   router.get('/api/live/list/:page', controller.api.live.list);
   router.get('/api/live/read/:id', controller.api.live.read);
+
+  router.get('/api/gift/list', controller.api.gift.list);
+
+  const nsp = io.of('/');
+  nsp.route('joinLive', io.controller.nsp.joinLive);
+  nsp.route('leaveLive', io.controller.nsp.leaveLive);
+  nsp.route('comment', io.controller.nsp.comment);
+  nsp.route('gift', io.controller.nsp.gift);
 };

@@ -42,6 +42,29 @@ export interface BizConfig {
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
     logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   };
+  realtime: {
+    // Milliseconds a socket's checked token is trusted before Redis is asked again: a logout or a newer login
+    // cuts the socket's rights within this time.
+    authRecheck: number;
+    // Events of one socket wait in line (they run in order); past this many waiting, new ones are refused.
+    maxPendingEvents: number;
+    online: {
+      // How many users (data) and socket ids (clients) an `online` event lists, newest first; count is exact.
+      listLimit: number;
+      // Milliseconds between two `online` events of one room from one worker: a burst of joins is told once.
+      interval: number;
+      // Seconds between the heartbeats of a worker's sockets, and after which an entry with none is swept.
+      heartbeat: number;
+      stale: number;
+    };
+    comment: {
+      // Characters (code points) a comment may hold.
+      maxLength: number;
+      // Comments a user may send to one room within `window` seconds.
+      limit: number;
+      window: number;
+    };
+  };
 }
 
 // What each environment's config file returns; BizConfig joins EggAppConfig in typings/index.d.ts.
@@ -68,6 +91,20 @@ export function checkMediaSecrets(media: Pick<BizConfig['media'], 'publishSecret
   if (media.publishSecret === media.playSecret) {
     throw new Error('[cilicl-live] MEDIA_PLAY_SECRET must differ from MEDIA_PUBLISH_SECRET, or any viewer could publish');
   }
+}
+
+// The socket.io-redis adapter's connection (node_redis options): IO_REDIS_*, else the main Redis variables. Pub/sub
+// channels ignore the database number, so the channel prefix (key) is this app's own.
+function ioRedis(prefix: string) {
+  const env = process.env;
+  const password = env.IO_REDIS_PASSWORD ?? env.REDIS_PASSWORD;
+  return {
+    host: env.IO_REDIS_HOST || env.REDIS_HOST || '127.0.0.1',
+    port: env.IO_REDIS_PORT ? intFromEnv('IO_REDIS_PORT', 6379, 1) : intFromEnv('REDIS_PORT', 6379, 1),
+    db: env.IO_REDIS_DB ? intFromEnv('IO_REDIS_DB', 0) : intFromEnv('REDIS_DB', 0),
+    ...(password ? { password } : {}),
+    key: `${prefix}socket.io`,
+  };
 }
 
 export default (appInfo: EggAppInfo) => {
@@ -163,6 +200,38 @@ export default (appInfo: EggAppInfo) => {
     logLevel: mediaLogLevel(),
   };
   checkMediaSecrets(config.media);
+
+  config.realtime = {
+    authRecheck: intFromEnv('SOCKET_AUTH_RECHECK', 1000, 0),
+    maxPendingEvents: 32,
+    online: {
+      listLimit: intFromEnv('ONLINE_LIST_LIMIT', 100, 1),
+      interval: intFromEnv('ONLINE_INTERVAL', 500, 0),
+      heartbeat: intFromEnv('ONLINE_HEARTBEAT', 5, 1),
+      stale: intFromEnv('ONLINE_STALE', 15, 2),
+    },
+    comment: {
+      maxLength: intFromEnv('COMMENT_MAX_LENGTH', 200, 1),
+      limit: intFromEnv('COMMENT_RATE_LIMIT', 5, 1),
+      window: intFromEnv('COMMENT_RATE_WINDOW', 3, 1),
+    },
+  };
+
+  // socket.io 2 (egg-socket.io) on the ws engine; the Redis adapter shares rooms across workers and hosts.
+  config.io = {
+    init: {
+      wsEngine: 'ws',
+      // A course packet is a few hundred bytes; a frame beyond this closes its connection (engine.io's default is 100 MB).
+      maxHttpBufferSize: 64 * 1024,
+    },
+    namespace: {
+      '/': {
+        connectionMiddleware: [ 'auth', 'presence' ],
+        packetMiddleware: [ 'inOrder' ],
+      },
+    },
+    redis: ioRedis(config.cache.prefix),
+  };
 
   // The media server's lines and every publish / play decision, in logs/<app>/media.log.
   config.customLogger = {

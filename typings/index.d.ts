@@ -14,6 +14,10 @@ declare module 'egg' {
     getToken(payload: TokenPayload): string;
     checkToken(token: string): TokenPayload;
     randomString(length: number): string;
+    showErrorDetails(): boolean;
+    // Set by egg-socket.io: a routed event's arguments, and the packet a packet middleware sees.
+    args: unknown[];
+    packet: unknown[];
   }
 
   interface EggAppConfig extends BizConfig {}
@@ -21,5 +25,14 @@ declare module 'egg' {
   // egg-logger takes it (config.logger is passed to every logger); egg's own type leaves it out.
   interface EggLoggerConfig {
     paddingMessageFormatter?: (ctx: Context) => string;
+  }
+}
+
+// socket.io 2 has the `local` flag on namespaces too (lib/namespace.js flags); @types/socket.io 2 lists it on Server only.
+declare global {
+  namespace SocketIO {
+    interface Namespace {
+      local: Namespace;
+    }
   }
 }

@@ -30,6 +30,9 @@ const FIELDS: Record<string, string> = {
   title: '直播间标题',
   cover: '直播间封面',
   id: '直播间ID',
+  live_id: '直播间ID',
+  gift_id: '礼物ID',
+  data: '弹幕内容',
   type: '类型',
   page: '页码',
   status: '状态',
@@ -45,6 +48,9 @@ export function describeError(error: { field?: string; message?: string }): stri
   const field = error.field ? FIELDS[error.field] ?? error.field : '';
   return `${field}${error.message ?? ''}`;
 }
+
+// Ids fit an unsigned INT column; anything larger names nothing.
+export const MAX_ID = 4294967295;
 
 // An integer from JSON, or from a path, query or form string of digits only ('12abc' and '1.5' stay invalid, where
 // parameter's own convertType 'int' would read them as 12 and 1).

@@ -38,6 +38,11 @@ export default {
     return jwt.verify(token, config.jwt.secret, { algorithms: [ 'HS256' ] }) as unknown as TokenPayload;
   },
 
+  // Whether a 5xx may show its cause to the client: on a developer's machine and in tests only.
+  showErrorDetails(this: Context): boolean {
+    return [ 'local', 'unittest' ].includes(this.app.config.env);
+  },
+
   // A random [0-9a-zA-Z] string from a cryptographically secure source (room keys).
   randomString(this: Context, length: number): string {
     let result = '';

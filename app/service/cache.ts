@@ -1,9 +1,163 @@
 import { Service } from 'egg';
+import { OnlineUser } from '../lib/socket_session';
+
+// A room's online list, kept by the Lua scripts below so that joins and leaves from any worker apply atomically.
+// KEYS: owner (hash socket -> user), tabs (hash user -> sockets), users (zset user -> last join), profiles (hash
+// user -> JSON), sockets (zset socket -> join), alive (zset socket -> last heartbeat), last (the last change, JSON),
+// rooms (the set of lives with anyone online). Every change is published on the change channel with the live id.
+const ONLINE_PARTS = [ 'owner', 'tabs', 'users', 'profiles', 'sockets', 'alive', 'last' ];
+
+const ONLINE_LUA = `
+local owner, tabs, users, profiles, sockets, alive, last, rooms = unpack(KEYS)
+
+-- Lists one socket of a user; false when the socket was listed already. bump moves the user to the front.
+local function add(sid, uid, profile, now, bump)
+  redis.call('ZADD', alive, now, sid)
+  if redis.call('HSETNX', owner, sid, uid) == 0 then return false end
+  redis.call('ZADD', sockets, now, sid)
+  redis.call('HINCRBY', tabs, uid, 1)
+  if bump then redis.call('ZADD', users, now, uid) else redis.call('ZADD', users, 'NX', now, uid) end
+  redis.call('HSET', profiles, uid, profile)
+  return true
+end
+
+-- Unlists one socket, and its user with their last socket; the user's JSON, or false when it was not listed.
+local function remove(sid)
+  redis.call('ZREM', alive, sid)
+  local uid = redis.call('HGET', owner, sid)
+  if not uid then return false end
+  redis.call('HDEL', owner, sid)
+  redis.call('ZREM', sockets, sid)
+  local profile = redis.call('HGET', profiles, uid) or 'null'
+  if redis.call('HINCRBY', tabs, uid, -1) <= 0 then
+    redis.call('HDEL', tabs, uid)
+    redis.call('ZREM', users, uid)
+    redis.call('HDEL', profiles, uid)
+  end
+  return profile
+end
+
+local function changed(live, channel, action, profile)
+  if profile then redis.call('SET', last, '{"action":"' .. action .. '","user":' .. profile .. '}') end
+  if redis.call('ZCARD', sockets) == 0 then
+    redis.call('SREM', rooms, live)
+    redis.call('DEL', last)
+  else
+    redis.call('SADD', rooms, live)
+  end
+  redis.call('PUBLISH', channel, live)
+end
+`;
+
+const ONLINE_SCRIPTS = {
+  // ARGV: live, channel, now, socket, user id, user JSON; 1 when the socket was added.
+  onlineJoin: ONLINE_LUA + `
+if add(ARGV[4], ARGV[5], ARGV[6], ARGV[3], true) then changed(ARGV[1], ARGV[2], 'join', ARGV[6]) return 1 end
+return 0`,
+  // ARGV: live, channel, socket; 1 when the socket was listed.
+  onlineLeave: ONLINE_LUA + `
+local profile = remove(ARGV[3])
+if profile then changed(ARGV[1], ARGV[2], 'leave', profile) return 1 end
+return 0`,
+  // ARGV: live, channel, now, then socket, user id, user JSON for each of a worker's sockets in the room: their
+  // heartbeat, which also lists again a socket that was lost (a Redis restart, a worker stalled past the sweep).
+  onlineTouch: ONLINE_LUA + `
+local listed = 0
+for i = 4, #ARGV, 3 do
+  if add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[3], false) then listed = listed + 1 end
+end
+if listed > 0 then changed(ARGV[1], ARGV[2], 'join', false) end
+return listed`,
+  // ARGV: live, channel, cutoff; unlists (up to 1000 at a time) the sockets without a heartbeat since cutoff.
+  onlineSweep: ONLINE_LUA + `
+local stale = redis.call('ZRANGEBYSCORE', alive, '-inf', ARGV[3], 'LIMIT', 0, 1000)
+local removed, profile = 0, false
+for _, sid in ipairs(stale) do
+  local user = remove(sid)
+  if user then removed, profile = removed + 1, user end
+end
+if #stale > 0 then changed(ARGV[1], ARGV[2], 'leave', profile)
+elseif redis.call('ZCARD', sockets) == 0 then redis.call('SREM', rooms, ARGV[1]) end
+return removed`,
+  // ARGV: limit; {count of users, newest users' JSON, newest sockets, the last change's JSON}.
+  onlineSnapshot: ONLINE_LUA + `
+local ids = redis.call('ZREVRANGE', users, 0, ARGV[1] - 1)
+local list = {}
+if #ids > 0 then list = redis.call('HMGET', profiles, unpack(ids)) end
+return { redis.call('ZCARD', users), list, redis.call('ZREVRANGE', sockets, 0, ARGV[1] - 1), redis.call('GET', last) }`,
+};
+
+type OnlineScript = keyof typeof ONLINE_SCRIPTS;
+
+// A room's online list as the `online` event shows it.
+export interface OnlineSnapshot {
+  count: number;
+  data: OnlineUser[];
+  clients: string[];
+  last: { action: 'join' | 'leave'; user: OnlineUser | null } | null;
+}
 
 // Redis with JSON values, every key under config.cache.prefix (the course's cache service).
 export default class CacheService extends Service {
   private key(key: string): string {
     return this.config.cache.prefix + key;
+  }
+
+  // The channel every online list change is published on, with the live id.
+  get onlineChannel(): string {
+    return this.key('online');
+  }
+
+  // EVAL, not EVALSHA: ioredis retries a NOSCRIPT later, after commands sent since, and a join must never run after
+  // the leave that follows it. Redis caches the compiled script, so only the bytes are sent again.
+  private runOnline(script: OnlineScript, liveId: number, withHead: boolean, ...args: Array<string | number>): Promise<unknown> {
+    const base = this.key(`online_${liveId}`);
+    const keys = [ ...ONLINE_PARTS.map(part => `${base}:${part}`), this.key('online_rooms') ];
+    const head = withHead ? [ liveId, this.onlineChannel ] : [];
+    return this.app.redis.eval(ONLINE_SCRIPTS[script], keys.length, ...keys, ...head, ...args);
+  }
+
+  // Lists a socket of a user in a live's online list (a user with several sockets is listed once); false when this
+  // socket was listed already. The command is sent before this returns its promise, so callers can order it.
+  async joinOnline(liveId: number, socketId: string, user: OnlineUser, now = Date.now()): Promise<boolean> {
+    return await this.runOnline('onlineJoin', liveId, true, now, socketId, user.id, JSON.stringify(user)) === 1;
+  }
+
+  // Unlists a socket (and its user with their last socket); false when it was not listed.
+  async leaveOnline(liveId: number, socketId: string): Promise<boolean> {
+    return await this.runOnline('onlineLeave', liveId, true, socketId) === 1;
+  }
+
+  // The heartbeat of a worker's sockets in a live; answers how many had to be listed again.
+  async touchOnline(liveId: number, entries: Array<{ socketId: string; user: OnlineUser }>, now = Date.now()): Promise<number> {
+    const args = entries.flatMap(({ socketId, user }) => [ socketId, user.id, JSON.stringify(user) ]);
+    return Number(await this.runOnline('onlineTouch', liveId, true, now, ...args));
+  }
+
+  // Unlists, in every live, the sockets without a heartbeat since cutoff (ms): those of a worker that died.
+  async sweepOnline(cutoff: number): Promise<number> {
+    const rooms = this.key('online_rooms');
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [ next, lives ] = await this.app.redis.sscan(rooms, cursor, 'COUNT', 500);
+      for (const live of lives) {
+        removed += Number(await this.runOnline('onlineSweep', Number(live), true, cutoff));
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    return removed;
+  }
+
+  // The exact number of online users, the newest `limit` users and sockets, and the last change.
+  async onlineSnapshot(liveId: number, limit: number): Promise<OnlineSnapshot> {
+    const [ count, users, clients, last ] = await this.runOnline('onlineSnapshot', liveId, false, limit) as [ number, Array<string | null>, string[], string | null ];
+    return {
+      count: Number(count),
+      data: users.filter((user): user is string => user !== null).map(user => JSON.parse(user) as OnlineUser),
+      clients,
+      last: last ? JSON.parse(last) : null,
+    };
   }
 
   async get<T = unknown>(key: string): Promise<T | null> {

@@ -1,5 +1,5 @@
 import { Context, Service } from 'egg';
-import { WhereOptions } from 'sequelize';
+import { UniqueConstraintError, WhereOptions } from 'sequelize';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
 import { Live, LiveStatus } from '../model/live';
 
@@ -25,6 +25,24 @@ export default class LiveService extends Service {
     if (!live) return '直播间不存在';
     if (live.status === LiveStatus.NotStarted) return '未开播';
     if (live.status === LiveStatus.Ended) return '直播已结束';
+  }
+
+  // A user's first visit to a live: its live_user row and +1 look_count, together and once, however many sockets
+  // join at the same moment (the unique index decides). True when this was the first visit.
+  async recordVisit(userId: number, liveId: number): Promise<boolean> {
+    const { model } = this.ctx;
+    if (await model.LiveUser.findOne({ where: { user_id: userId, live_id: liveId }, attributes: [ 'id' ] })) return false;
+    try {
+      await model.transaction(async transaction => {
+        // The live row first, as gifts lock it: one lock order (live, then user), so the two never deadlock.
+        await model.Live.increment('look_count', { where: { id: liveId }, transaction });
+        await model.LiveUser.create({ user_id: userId, live_id: liveId }, { transaction });
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) return false;
+      throw err;
+    }
   }
 
   // A room owned by the user, under a fresh random key: 62^20 keys make a clash (refused by the unique index) moot.

@@ -1,10 +1,9 @@
 import { Context, Controller } from 'egg';
-import { integer } from '../../common/validation';
+import { integer, MAX_ID } from '../../common/validation';
 import { LiveStatus } from '../../model/live';
 import { STATUS_CHANGES } from '../../service/live';
 
-// Room ids and pages fit an unsigned INT column; anything larger names no room and no page.
-const MAX_ID = 4294967295;
+// Beyond it, no page has a room.
 const MAX_PAGE = 100000000;
 
 export default class LiveController extends Controller {

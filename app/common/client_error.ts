@@ -1,0 +1,31 @@
+import { describeError } from './validation';
+
+export interface ThrownError extends Error {
+  body?: boolean;
+  status?: number;
+  statusCode?: number;
+  errors?: Array<{ field?: string; message?: string }>;
+}
+
+// Body parsing failures (marked by config.bodyParser.onerror), by status, in words a person reads.
+const BODY_ERRORS: Record<number, string> = {
+  400: '请求体格式不正确',
+  413: '请求体过大',
+  415: '不支持的请求体类型或编码',
+};
+
+// What a client is told of a thrown error, for the HTTP envelope and the socket error event alike: its status and
+// a message a person reads. A 5xx says nothing of its cause unless showDetails (a developer's machine).
+export function clientError(err: ThrownError, showDetails: boolean): { status: number; message: string } {
+  const raw = err.status || err.statusCode || 500;
+  const status = raw >= 400 && raw < 600 ? raw : 500;
+  let message = err.message;
+  if (status >= 500) {
+    if (!showDetails) message = 'Internal Server Error';
+  } else if (status === 422 && err.errors?.length) {
+    message = describeError(err.errors[0]);
+  } else if (err.body) {
+    message = BODY_ERRORS[status] ?? BODY_ERRORS[400];
+  }
+  return { status, message };
+}

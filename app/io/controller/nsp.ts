@@ -1,0 +1,103 @@
+import { Context, Controller } from 'egg';
+import { clientError, ThrownError } from '../../common/client_error';
+import { integer, MAX_ID } from '../../common/validation';
+import { onlineUserOf, roomOf, sessionOf } from '../../lib/socket_session';
+import { User } from '../../model/user';
+
+const LIVE_RULES = { live_id: integer(1, MAX_ID) };
+// Empty text gets the comment service's own message.
+const COMMENT_RULES = { ...LIVE_RULES, data: { type: 'string', allowEmpty: true } };
+const GIFT_RULES = { ...LIVE_RULES, gift_id: integer(1, MAX_ID) };
+
+interface LivePayload { live_id: number }
+interface CommentPayload extends LivePayload { data: string }
+interface GiftPayload extends LivePayload { gift_id: number }
+
+type Ack = (reply: unknown) => void;
+
+const isPayload = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// The course's socket routes (namespace '/'). Every event is authenticated and validated by handle(); its refusal
+// goes to the sender on the event named after its socket id, and to the acknowledgement callback when one is given.
+export default class NspController extends Controller {
+  // joinLive {live_id, token}: into the room and its online list; the first visit counts towards look_count.
+  async joinLive() {
+    await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }, user) => {
+      const { ctx, service } = this;
+      const refusal = await service.live.checkStatus(liveId);
+      if (refusal) ctx.throw(400, refusal);
+      const { socket } = ctx;
+      // Gone while the room was checked: its disconnect clean-up has run, so it must not be listed now.
+      if (socket.disconnected) return;
+      const listed = onlineUserOf(user);
+      socket.join(roomOf(liveId));
+      sessionOf(socket).lives.set(liveId, listed);
+      // Sent in the same tick as the session learns the live, so a leave or disconnect after it is sent after it.
+      await service.cache.joinOnline(liveId, socket.id, listed);
+      await service.live.recordVisit(user.id, liveId);
+    });
+  }
+
+  // leaveLive {live_id, token}: out of the room and its online list; leaving needs no open room.
+  async leaveLive() {
+    await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }) => {
+      const { ctx, service } = this;
+      const { socket } = ctx;
+      socket.leave(roomOf(liveId));
+      sessionOf(socket).lives.delete(liveId);
+      await service.cache.leaveOnline(liveId, socket.id);
+    });
+  }
+
+  // comment {live_id, data, token}: stored, then told to the room as the plain text it is.
+  async comment() {
+    await this.handle<CommentPayload>(COMMENT_RULES, async ({ live_id: liveId, data }, user) => {
+      const { ctx, service, app } = this;
+      const refusal = await service.live.checkStatus(liveId);
+      if (refusal) ctx.throw(400, refusal);
+      await service.comment.send(user.id, liveId, data);
+      app.io.of('/').to(roomOf(liveId)).emit('comment', { user: onlineUserOf(user), content: data });
+    });
+  }
+
+  // gift {live_id, gift_id, token}: paid in one transaction; the room hears of it only once it is committed.
+  async gift() {
+    await this.handle<GiftPayload>(GIFT_RULES, async ({ live_id: liveId, gift_id: giftId }, user) => {
+      const { service, app } = this;
+      const gift = await service.gift.send(user, liveId, giftId);
+      app.io.of('/').to(roomOf(liveId)).emit('gift', {
+        avatar: user.avatar,
+        username: user.nickname || user.username,
+        gift_image: gift.image,
+        gift_name: gift.name,
+        num: 1,
+      });
+    });
+  }
+
+  // Payload (an object), user (the event's token, else the connection's), fields, then the action; every refusal
+  // and failure is answered, so no event is left without a reply and no error escapes to socket.io.
+  private async handle<T>(rules: Record<string, unknown>, action: (payload: T, user: User) => Promise<void>) {
+    const ctx: Context = this.ctx;
+    const args = [ ...ctx.args ];
+    const ack = typeof args[args.length - 1] === 'function' ? args.pop() as Ack : undefined;
+    const payload: unknown = args[0];
+    try {
+      const token = isPayload(payload) ? payload.token : undefined;
+      if (token !== undefined && token !== null && typeof token !== 'string') ctx.throw(401, 'Token 令牌不合法!');
+      const user = await ctx.service.user.authenticateSocket(sessionOf(ctx.socket), token || undefined);
+      if (!isPayload(payload)) ctx.throw(422, '请求参数必须是对象');
+      ctx.validate(rules, payload);
+      await action(payload as T, user);
+      ack?.(ctx.helper.parseMsg('ok', 'ok'));
+    } catch (e) {
+      const err = e as ThrownError;
+      const { status, message } = clientError(err, ctx.showErrorDetails());
+      if (status >= 500) ctx.logger.error(err);
+      const reply = ctx.helper.parseMsg('error', message);
+      ctx.socket.emit(ctx.socket.id, reply);
+      ack?.(reply);
+    }
+  }
+}

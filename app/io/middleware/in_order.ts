@@ -1,0 +1,26 @@
+import { Application, Context } from 'egg';
+import { sessionOf } from '../../lib/socket_session';
+
+// Packet middleware: one socket's events run one after another, in the order sent (a leave never overtakes its
+// join). A client that sends faster than its events complete has them refused past config.realtime.maxPendingEvents.
+export default (app: Application) => async function inOrder(ctx: Context, next: () => Promise<void>) {
+  const session = sessionOf(ctx.socket);
+  if (session.pending >= app.config.realtime.maxPendingEvents) {
+    const reply = ctx.helper.parseMsg('error', '请求太频繁，请稍后再试');
+    ctx.socket.emit(ctx.socket.id, reply);
+    const ack = ctx.packet[ctx.packet.length - 1];
+    if (typeof ack === 'function') ack(reply);
+    return;
+  }
+  session.pending++;
+  const previous = session.queue;
+  let done = () => {};
+  session.queue = new Promise<void>(resolve => { done = resolve; });
+  try {
+    await previous;
+    await next();
+  } finally {
+    session.pending--;
+    done();
+  }
+};

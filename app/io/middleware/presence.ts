@@ -1,0 +1,13 @@
+import { Context } from 'egg';
+import { sessionOf } from '../../lib/socket_session';
+
+// Connection middleware: once its socket disconnects (egg-socket.io resumes it then), takes the socket out of the
+// online list of every live it joined. A worker that dies runs none of this: the sweep schedule covers that.
+export default () => async function presence(ctx: Context, next: () => Promise<void>) {
+  await next();
+  const { socket } = ctx;
+  const session = sessionOf(socket);
+  const lives = [ ...session.lives.keys() ];
+  session.lives.clear();
+  await Promise.all(lives.map(liveId => ctx.service.cache.leaveOnline(liveId, socket.id)));
+};

@@ -1,0 +1,69 @@
+import { Application } from 'egg';
+import { Redis } from 'ioredis';
+import { roomOf } from './socket_session';
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+// Tells this worker's sockets in a room the room's online list. Any worker's change is published (cache service,
+// onlineChannel); each worker reads the list itself and emits it to its own sockets only, at most once per
+// config.realtime.online.interval ms per room and always once after the last change. So a burst of N joins costs
+// each viewer a few events, not N, and a worker never sends a list older than one it sent before.
+export class OnlineBroadcaster {
+  private readonly app: Application;
+  // Rooms with a flush under way, and whether they changed since its last read.
+  private readonly dirty = new Map<number, boolean>();
+  private subscriber?: Redis;
+  private closed = false;
+
+  constructor(app: Application) {
+    this.app = app;
+  }
+
+  async start() {
+    const channel = this.app.createAnonymousContext().service.cache.onlineChannel;
+    // A subscribed connection can send nothing else: a connection of its own.
+    this.subscriber = this.app.redis.duplicate() as unknown as Redis;
+    this.subscriber.on('message', (_channel: string, live: string) => this.changed(Number(live)));
+    await this.subscriber.subscribe(channel);
+  }
+
+  close() {
+    this.closed = true;
+    this.subscriber?.disconnect();
+  }
+
+  private changed(liveId: number) {
+    if (this.closed || !this.hasSockets(liveId)) return;
+    const running = this.dirty.has(liveId);
+    this.dirty.set(liveId, true);
+    if (!running) this.flush(liveId);
+  }
+
+  // The first change is told at once; later ones wait for the interval, and are told together.
+  private async flush(liveId: number) {
+    const { interval, listLimit } = this.app.config.realtime.online;
+    try {
+      while (this.dirty.get(liveId) && !this.closed) {
+        this.dirty.set(liveId, false);
+        await this.emit(liveId, listLimit);
+        await sleep(interval);
+      }
+    } catch (err) {
+      this.app.logger.error(err);
+    } finally {
+      this.dirty.delete(liveId);
+    }
+  }
+
+  private async emit(liveId: number, limit: number) {
+    const { count, data, clients, last } = await this.app.createAnonymousContext().service.cache.onlineSnapshot(liveId, limit);
+    if (!last || !this.hasSockets(liveId)) return;
+    // The contract's fields, with count added: data and clients are the newest `limit`, count is exact.
+    this.app.io.of('/').to(roomOf(liveId)).local.emit('online', { clients, action: last.action, user: last.user, data, count });
+  }
+
+  private hasSockets(liveId: number): boolean {
+    const room = this.app.io.of('/').adapter.rooms[roomOf(liveId)];
+    return Boolean(room && room.length);
+  }
+}

@@ -1,0 +1,39 @@
+import { Socket } from 'socket.io';
+import { User } from '../model/user';
+
+// How a user appears in a room's online list and in the `online` event.
+export interface OnlineUser {
+  id: number;
+  name: string;
+  avatar: string;
+}
+
+// What a worker remembers of one of its sockets, for as long as the socket lives.
+export interface SocketSession {
+  // The token given at connection (io(url, { query: { token } })), used when an event carries none.
+  connectionToken?: string;
+  // The last token checked for this socket, its user, and when Redis last confirmed it.
+  auth?: { token: string; user: User; checkedAt: number; expiresAt: number };
+  // The lives this socket has joined, with the user it is listed as: what disconnect and the heartbeat work from.
+  lives: Map<number, OnlineUser>;
+  // The socket's events run one after another: the tail of that line and how many wait in it.
+  queue: Promise<void>;
+  pending: number;
+}
+
+const sessions = new WeakMap<Socket, SocketSession>();
+
+export function sessionOf(socket: Socket): SocketSession {
+  let session = sessions.get(socket);
+  if (!session) {
+    session = { lives: new Map(), queue: Promise.resolve(), pending: 0 };
+    sessions.set(socket, session);
+  }
+  return session;
+}
+
+export function onlineUserOf(user: User): OnlineUser {
+  return { id: user.id, name: user.nickname || user.username, avatar: user.avatar };
+}
+
+export const roomOf = (liveId: number) => `live_${liveId}`;

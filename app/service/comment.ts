@@ -1,0 +1,30 @@
+import { Context, Service } from 'egg';
+import { Comment } from '../model/comment';
+
+// A UTF-16 surrogate without its pair: MySQL would store U+FFFD instead.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export default class CommentService extends Service {
+  // Why a danmaku text cannot be sent, or nothing: it must say something, within config.realtime.comment.maxLength
+  // characters, as well-formed text (a lone surrogate would be stored as something else than what the room saw).
+  refusal(text: string): string | undefined {
+    const { maxLength } = this.config.realtime.comment;
+    if (!text.trim()) return '弹幕内容不能为空';
+    if (LONE_SURROGATE.test(text)) return '弹幕内容包含无效字符';
+    // Characters as people count them (code points), not UTF-16 units.
+    if (text.length > maxLength && [ ...text ].length > maxLength) return `弹幕内容不能超过 ${maxLength} 个字`;
+  }
+
+  // Stores a user's danmaku in a live, after the text and the user's rate (config.realtime.comment: limit per window
+  // seconds per user per room, counted in Redis so every worker shares it) are checked.
+  async send(userId: number, liveId: number, text: string): Promise<Comment> {
+    const ctx: Context = this.ctx;
+    const refusal = this.refusal(text);
+    if (refusal) ctx.throw(400, refusal);
+    const { limit, window } = this.config.realtime.comment;
+    if (await ctx.service.cache.incr(`comment_rate_${liveId}_${userId}`, 1, window) > limit) {
+      ctx.throw(429, `发言太频繁，每 ${window} 秒最多 ${limit} 条`);
+    }
+    return ctx.model.Comment.create({ content: text, user_id: userId, live_id: liveId });
+  }
+}

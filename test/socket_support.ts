@@ -1,0 +1,102 @@
+import http from 'node:http';
+import { once } from 'node:events';
+import { AddressInfo } from 'node:net';
+import { app } from 'egg-mock/bootstrap';
+import io from 'socket.io-client';
+import { LiveStatus } from '../app/model/live';
+import { registerAndLogin } from './support';
+
+export type Client = SocketIOClient.Socket;
+
+// The course's socket message shape.
+export interface Reply {
+  meta: { timestamp: number };
+  data: { action: string; payload: unknown };
+}
+
+export interface OnlineEvent {
+  clients: string[];
+  action: 'join' | 'leave';
+  user: { id: number; name: string; avatar: string };
+  data: Array<{ id: number; name: string; avatar: string }>;
+  count: number;
+}
+
+let address: Promise<string> | undefined;
+
+// The in-process test app listening for real, as egg-cluster serves it ('server' attaches socket.io).
+export function appUrl(): Promise<string> {
+  address ??= (async () => {
+    const server = http.createServer(app.callback());
+    app.emit('server', server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  })();
+  return address;
+}
+
+const clients: Client[] = [];
+
+// A socket.io 2 client over WebSocket (as uni-app's), connected; closed by closeClients().
+export async function connect(url: string, options: { token?: string; localAddress?: string } = {}): Promise<Client> {
+  const socket = io(url, {
+    transports: [ 'websocket' ],
+    forceNew: true,
+    reconnection: false,
+    ...options.token ? { query: { token: options.token } } : {},
+    ...options.localAddress ? { localAddress: options.localAddress } : {},
+  } as SocketIOClient.ConnectOpts);
+  clients.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+export function closeClients() {
+  for (const socket of clients.splice(0)) socket.close();
+}
+
+// Emits an event with an acknowledgement callback and answers the server's reply.
+export function request(socket: Client, event: string, ...args: unknown[]): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reply to ${event} within 10 s`)), 10000);
+    socket.emit(event, ...args, (reply: Reply) => {
+      clearTimeout(timer);
+      resolve(reply);
+    });
+  });
+}
+
+// Everything a socket receives on an event, in order; also the socket's errors (the event named after its id).
+export function record<T = unknown>(socket: Client, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+export function errorsOf(socket: Client): string[] {
+  const seen: string[] = [];
+  socket.on(socket.id, (reply: Reply) => seen.push(reply.data.payload as string));
+  return seen;
+}
+
+// A live room of a fresh owner, in the given status (through the real API, then the status the test needs).
+export async function openLive(status = LiveStatus.Live) {
+  const owner = await registerAndLogin();
+  const res = await app.httpRequest().post('/api/live/create').set('token', owner.token)
+    .send({ title: 'socket room' })
+    .expect(200);
+  const live = res.body.data.data as { id: number; key: string };
+  await app.model.Live.update({ status }, { where: { id: live.id } });
+  return { owner, live };
+}
+
+// A logged-in user with this many coins (there is no recharge API: the test sets the balance).
+export async function userWithCoins(coin: number) {
+  const user = await registerAndLogin();
+  await app.model.User.update({ coin }, { where: { id: user.id } });
+  return user;
+}
