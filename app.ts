@@ -16,7 +16,8 @@ export default class AppBootHook implements IBoot {
     coreMiddleware.splice(coreMiddleware.indexOf('notfound') + 1, 0, 'errorHandler');
   }
 
-  async didReady() {
+  // Before the app is ready (and before egg-cluster emits 'server'), so no socket joins a room unheard.
+  async willReady() {
     await this.onlineBroadcaster.start();
   }
 

@@ -2,6 +2,8 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
 import { app } from 'egg-mock/bootstrap';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const mockHttpServer = require('egg-mock/lib/mock_http_server');
 import io from 'socket.io-client';
 import { LiveStatus } from '../app/model/live';
 import { registerAndLogin } from './support';
@@ -24,11 +26,11 @@ export interface OnlineEvent {
 
 let address: Promise<string> | undefined;
 
-// The in-process test app listening for real, as egg-cluster serves it ('server' attaches socket.io).
+// The in-process test app listening for real. egg-mock made its HTTP server (and emitted 'server', which attaches
+// socket.io) before the app was ready; that server is the one socket.io's connection middleware is set up for.
 export function appUrl(): Promise<string> {
   address ??= (async () => {
-    const server = http.createServer(app.callback());
-    app.emit('server', server);
+    const server: http.Server = mockHttpServer(app);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -37,6 +39,7 @@ export function appUrl(): Promise<string> {
 }
 
 const clients: Client[] = [];
+const errors = new WeakMap<Client, string[]>();
 
 // A socket.io 2 client over WebSocket (as uni-app's), connected; closed by closeClients().
 export async function connect(url: string, options: { token?: string; localAddress?: string } = {}): Promise<Client> {
@@ -48,8 +51,14 @@ export async function connect(url: string, options: { token?: string; localAddre
     ...options.localAddress ? { localAddress: options.localAddress } : {},
   } as SocketIOClient.ConnectOpts);
   clients.push(socket);
+  const seen: string[] = [];
+  errors.set(socket, seen);
   await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
+    socket.once('connect', () => {
+      // In the connect handler itself: an error sent right after CONNECT may arrive in the same read.
+      socket.on(socket.id, (reply: Reply) => seen.push(reply.data.payload as string));
+      resolve();
+    });
     socket.once('connect_error', reject);
   });
   return socket;
@@ -70,17 +79,16 @@ export function request(socket: Client, event: string, ...args: unknown[]): Prom
   });
 }
 
-// Everything a socket receives on an event, in order; also the socket's errors (the event named after its id).
+// Everything a socket receives on an event, from now on, in order.
 export function record<T = unknown>(socket: Client, event: string): T[] {
   const seen: T[] = [];
   socket.on(event, (payload: T) => seen.push(payload));
   return seen;
 }
 
+// The errors a socket connected by connect() was sent since it connected (the event named after its id).
 export function errorsOf(socket: Client): string[] {
-  const seen: string[] = [];
-  socket.on(socket.id, (reply: Reply) => seen.push(reply.data.payload as string));
-  return seen;
+  return errors.get(socket)!;
 }
 
 // A live room of a fresh owner, in the given status (through the real API, then the status the test needs).

@@ -22,3 +22,9 @@ export const LOGGERS = [ 'logger', 'coreLogger', 'errorLogger' ];
 export function mockLogs() {
   for (const name of LOGGERS) app.mockLog(name);
 }
+
+// The schedule egg-schedule loaded from app/schedule/<name>.ts: its settings.
+export function scheduleOf(name: string): unknown {
+  const { schedules } = app as unknown as { schedules: Record<string, { key: string; schedule: unknown }> };
+  return Object.values(schedules).find(item => item.key.includes(`/app/schedule/${name}.`))?.schedule;
+}

@@ -24,6 +24,7 @@ export class OnlineBroadcaster {
     // A subscribed connection can send nothing else: a connection of its own.
     this.subscriber = this.app.redis.duplicate() as unknown as Redis;
     this.subscriber.on('message', (_channel: string, live: string) => this.changed(Number(live)));
+    this.subscriber.on('error', err => this.app.coreLogger.warn('[online] change subscription: %s', err.message));
     await this.subscriber.subscribe(channel);
   }
 

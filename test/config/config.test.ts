@@ -97,6 +97,29 @@ describe('test/config/config.test.ts', () => {
     }
   });
 
+  it('takes the socket layer\'s settings from the environment, and the adapter\'s Redis from IO_REDIS_* else REDIS_*', async () => {
+    const settings = {
+      SOCKET_AUTH_RECHECK: '2000', ONLINE_LIST_LIMIT: '50', ONLINE_INTERVAL: '250', ONLINE_HEARTBEAT: '3',
+      ONLINE_STALE: '9', COMMENT_MAX_LENGTH: '100', COMMENT_RATE_LIMIT: '10', COMMENT_RATE_WINDOW: '5',
+      REDIS_HOST: '127.0.0.1', REDIS_PORT: '6379', REDIS_DB: '3', IO_REDIS_DB: '4', IO_REDIS_PASSWORD: '',
+    };
+    for (const [ name, value ] of Object.entries(settings)) mm(process.env, name, value);
+    mm.env('unittest');
+    const app = mm.app({ cache: false });
+    try {
+      await app.ready();
+      assert.deepEqual({ ...app.config.realtime, maxPendingEvents: undefined }, {
+        authRecheck: 2000, maxPendingEvents: undefined,
+        online: { listLimit: 50, interval: 250, heartbeat: 3, stale: 9 },
+        comment: { maxLength: 100, limit: 10, window: 5 },
+      });
+      assert.deepEqual(app.config.io.redis, { host: '127.0.0.1', port: 6379, db: 4, key: 'cilicl-live:cilicl_live_unittest:socket.io' });
+      assert.equal(app.config.io.init.wsEngine, 'ws');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('is readable by egg-bin dev, which takes PORT from it before typings/ exist', () => {
     // egg-bin dev reads config.cluster.listen.port through ts-node without this project's typings.
     const script = 'require("@eggjs/utils").getConfig({ framework: require("path").dirname(require.resolve("egg/package.json")),' +

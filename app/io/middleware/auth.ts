@@ -14,7 +14,8 @@ export default () => async function auth(ctx: Context, next: () => Promise<void>
       await ctx.service.user.authenticateSocket(session, token);
     } catch (err) {
       const { message } = clientError(err as ThrownError, ctx.showErrorDetails());
-      ctx.socket.emit(ctx.socket.id, ctx.helper.parseMsg('error', message));
+      // After socket.io's CONNECT (sent on the next tick, once next() runs), so the client has its listeners set.
+      setImmediate(() => ctx.socket.emit(ctx.socket.id, ctx.helper.parseMsg('error', message)));
     }
   }
   await next();
