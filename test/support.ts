@@ -1,4 +1,4 @@
-import { app } from 'egg-mock/bootstrap';
+import { app, mm } from 'egg-mock/bootstrap';
 import { randomBytes } from 'node:crypto';
 
 // A username no other test (or earlier run against the same database) has taken: 'u' + 12 hex chars.
@@ -27,4 +27,22 @@ export function mockLogs() {
 export function scheduleOf(name: string): unknown {
   const { schedules } = app as unknown as { schedules: Record<string, { key: string; schedule: unknown }> };
   return Object.values(schedules).find(item => item.key.includes(`/app/schedule/${name}.`))?.schedule;
+}
+
+export type Cluster = ReturnType<typeof mm.cluster>;
+
+// The app as egg-scripts start --sticky runs it (a master, two app workers, the agent) on `port`, with extra
+// environment variables; ready when it answers.
+export async function stickyCluster(port: number, env: Record<string, string> = {}): Promise<Cluster> {
+  const cluster = mm.cluster({
+    workers: 2,
+    sticky: true,
+    port,
+    cache: false,
+    // The in-process app logs to the same folder; keep it.
+    clean: false,
+    opt: { env: { ...process.env, ...env } },
+  } as Parameters<typeof mm.cluster>[0]);
+  await cluster.ready();
+  return cluster;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert';
 import { ChildProcess, execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { app, mm } from 'egg-mock/bootstrap';
-import { registerAndLogin } from '../../support';
+import { app } from 'egg-mock/bootstrap';
+import { Cluster, registerAndLogin, stickyCluster } from '../../support';
 import { freePort, until } from '../../media_support';
 import { Client, closeClients, connect, OnlineEvent, openLive, record, Reply, request, userWithCoins } from '../../socket_support';
 
@@ -26,23 +26,14 @@ const NOT_ENOUGH = '金币不足，请先充值';
 describe('test/app/io/cluster.test.ts', function() {
   this.timeout(120000);
 
-  let cluster: ReturnType<typeof mm.cluster>;
+  let cluster: Cluster;
   let port: number;
   let url: string;
 
   before(async () => {
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    cluster = mm.cluster({
-      workers: 2,
-      sticky: true,
-      port,
-      cache: false,
-      // The in-process app logs to the same folder; keep it.
-      clean: false,
-      opt: { env: { ...process.env } },
-    } as Parameters<typeof mm.cluster>[0]);
-    await cluster.ready();
+    cluster = await stickyCluster(port);
   });
 
   // Set once a worker is killed: the cluster is closed right after that test, before egg-mock's own afterEach

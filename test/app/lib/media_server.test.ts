@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { app, mm } from 'egg-mock/bootstrap';
+import { app } from 'egg-mock/bootstrap';
 import { signStream, SignConfig } from '../../../app/common/media_sign';
 import { LiveStatus } from '../../../app/model/live';
-import { uniqueName } from '../../support';
+import { Cluster, stickyCluster, uniqueName } from '../../support';
 import { ffmpegInstalled, freePort, playFlv, playWsFlv, publish, Publisher, RawRtmp, stillRunningAfter, until } from '../../media_support';
 
 // End to end, as production runs it: two sticky workers and the agent's Node-Media-Server, a real ffmpeg publisher
@@ -14,7 +14,7 @@ import { ffmpegInstalled, freePort, playFlv, playWsFlv, publish, Publisher, RawR
 describe('test/app/lib/media_server.test.ts', function() {
   this.timeout(180000);
 
-  let cluster: ReturnType<typeof mm.cluster>;
+  let cluster: Cluster;
   let api: string;
   let rtmpPort: number;
   let flvPort: number;
@@ -90,21 +90,10 @@ describe('test/app/lib/media_server.test.ts', function() {
     flvPort = await freePort();
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
-    cluster = mm.cluster({
-      workers: 2,
-      sticky: true,
-      port,
-      cache: false,
-      // The in-process app logs to the same folder; keep it.
-      clean: false,
-      opt: {
-        env: {
-          ...process.env, MEDIA_SERVER: 'on', RTMP_PORT: String(rtmpPort), FLV_PORT: String(flvPort), PUBLIC_HOST: '127.0.0.1',
-          MEDIA_PUBLISHER_TIMEOUT: '3',
-        },
-      },
-    } as Parameters<typeof mm.cluster>[0]);
-    await cluster.ready();
+    cluster = await stickyCluster(port, {
+      MEDIA_SERVER: 'on', RTMP_PORT: String(rtmpPort), FLV_PORT: String(flvPort), PUBLIC_HOST: '127.0.0.1',
+      MEDIA_PUBLISHER_TIMEOUT: '3',
+    });
     signConfig = app.config.media;
 
     const username = uniqueName();
