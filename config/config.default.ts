@@ -217,6 +217,13 @@ export default (appInfo: EggAppInfo) => {
     },
   };
 
+  const { online } = config.realtime;
+  // The online list is read with one HMGET of that many users, within Lua's argument limit.
+  if (online.listLimit > 1000) throw new Error('[cilicl-live] ONLINE_LIST_LIMIT must be at most 1000');
+  if (online.stale < 2 * online.heartbeat) {
+    throw new Error('[cilicl-live] ONLINE_STALE must be at least twice ONLINE_HEARTBEAT, or live sockets would be swept between two heartbeats');
+  }
+
   // socket.io 2 (egg-socket.io) on the ws engine; the Redis adapter shares rooms across workers and hosts.
   config.io = {
     init: {

@@ -1,20 +1,45 @@
 import { Application, Context } from 'egg';
-import { OnlineUser, sessionOf } from '../lib/socket_session';
+import { Socket } from 'socket.io';
+import { OnlineUser, roomOf, sessionOf } from '../lib/socket_session';
 
 // Every worker, every config.realtime.online.heartbeat seconds: marks its joined sockets alive in each room's online
-// list (and lists again any that were lost), so that only a dead worker's entries go stale.
+// list (and lists again any that were lost), so that only a dead worker's entries go stale. A socket whose user has
+// logged out, logged in elsewhere or whose token expired leaves its rooms instead: it is no longer that user.
 export default (app: Application) => ({
   schedule: { type: 'all', interval: app.config.realtime.online.heartbeat * 1000 },
   async task(ctx: Context) {
+    const joined = Object.values(app.io.of('/').connected).filter(socket => sessionOf(socket).lives.size > 0);
+    const checked = joined.flatMap(socket => {
+      const { auth } = sessionOf(socket);
+      return auth ? [{ socket, userId: auth.user.id, token: auth.token }] : [];
+    });
+    const revoked = await ctx.service.user.revoked(checked);
+    const revokedTokens = new Set(checked.filter((_, i) => revoked[i]).map(({ token }) => token));
+    const now = Date.now();
+    // Without a user (its last token was refused), expired, or revoked and not re-authenticated since.
+    const gone = new Set<Socket>(joined.filter(socket => {
+      const { auth } = sessionOf(socket);
+      return !auth || now >= auth.expiresAt || revokedTokens.has(auth.token);
+    }));
+
+    // From here on, every command is sent in this tick: a leave or join that follows reaches Redis after it.
+    const sent: Array<Promise<unknown>> = [];
     const byLive = new Map<number, Array<{ socketId: string; user: OnlineUser }>>();
-    for (const socket of Object.values(app.io.of('/').connected)) {
-      for (const [ liveId, user ] of sessionOf(socket).lives) {
+    for (const socket of joined) {
+      const { lives } = sessionOf(socket);
+      for (const [ liveId, user ] of lives) {
+        if (gone.has(socket)) {
+          socket.leave(roomOf(liveId));
+          sent.push(ctx.service.cache.leaveOnline(liveId, socket.id));
+          continue;
+        }
         const entries = byLive.get(liveId) ?? [];
         entries.push({ socketId: socket.id, user });
         byLive.set(liveId, entries);
       }
+      if (gone.has(socket)) lives.clear();
     }
-    // Sent in the tick the sessions were read: a leave that follows reaches Redis after this heartbeat.
-    await Promise.all([ ...byLive ].map(([ liveId, entries ]) => ctx.service.cache.touchOnline(liveId, entries)));
+    for (const [ liveId, entries ] of byLive) sent.push(ctx.service.cache.touchOnline(liveId, entries));
+    await Promise.all(sent);
   },
 });

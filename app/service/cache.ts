@@ -68,9 +68,9 @@ for i = 4, #ARGV, 3 do
 end
 if listed > 0 then changed(ARGV[1], ARGV[2], 'join', false) end
 return listed`,
-  // ARGV: live, channel, cutoff; unlists (up to 1000 at a time) the sockets without a heartbeat since cutoff.
+  // ARGV: live, channel, cutoff, batch; unlists (up to batch at a time) the sockets without a heartbeat since cutoff.
   onlineSweep: ONLINE_LUA + `
-local stale = redis.call('ZRANGEBYSCORE', alive, '-inf', ARGV[3], 'LIMIT', 0, 1000)
+local stale = redis.call('ZRANGEBYSCORE', alive, '-inf', ARGV[3], 'LIMIT', 0, ARGV[4])
 local removed, profile = 0, false
 for _, sid in ipairs(stale) do
   local user = remove(sid)
@@ -88,6 +88,9 @@ return { redis.call('ZCARD', users), list, redis.call('ZREVRANGE', sockets, 0, A
 };
 
 type OnlineScript = keyof typeof ONLINE_SCRIPTS;
+
+// Sockets one sweep script removes, so that no single script blocks Redis for long.
+const SWEEP_BATCH = 1000;
 
 // A room's online list as the `online` event shows it.
 export interface OnlineSnapshot {
@@ -142,7 +145,12 @@ export default class CacheService extends Service {
     do {
       const [ next, lives ] = await this.app.redis.sscan(rooms, cursor, 'COUNT', 500);
       for (const live of lives) {
-        removed += Number(await this.runOnline('onlineSweep', Number(live), true, cutoff));
+        // A script removes at most SWEEP_BATCH; a room a big worker left needs several.
+        let batch: number;
+        do {
+          batch = Number(await this.runOnline('onlineSweep', Number(live), true, cutoff, SWEEP_BATCH));
+          removed += batch;
+        } while (batch === SWEEP_BATCH);
       }
       cursor = next;
     } while (cursor !== '0');
@@ -163,6 +171,13 @@ export default class CacheService extends Service {
   async get<T = unknown>(key: string): Promise<T | null> {
     const value = await this.app.redis.get(this.key(key));
     return value === null ? null : JSON.parse(value) as T;
+  }
+
+  // Several values in one round trip, null where a key is missing.
+  async getMany<T = unknown>(keys: string[]): Promise<Array<T | null>> {
+    if (!keys.length) return [];
+    const values = await this.app.redis.mget(...keys.map(key => this.key(key)));
+    return values.map(value => (value === null ? null : JSON.parse(value) as T));
   }
 
   // expire in seconds; 0 keeps the key until it is removed.

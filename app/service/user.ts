@@ -81,6 +81,12 @@ export default class UserService extends Service {
     return (await this.check(token)).user;
   }
 
+  // For each (user, token): whether it is no longer the user's live token (a logout or a newer login since).
+  async revoked(pairs: Array<{ userId: number; token: string }>): Promise<boolean[]> {
+    const stored = await this.ctx.service.cache.getMany<string>(pairs.map(({ userId }) => this.tokenKey(userId)));
+    return pairs.map(({ token }, i) => stored[i] !== token);
+  }
+
   // A socket's user, from the token its event carries, else the one it connected with. A token checked for this
   // socket is trusted for config.realtime.authRecheck ms before Redis is asked again: a logout or a newer login cuts
   // the socket's rights within that time, without a JWT check and two lookups for every danmaku.
@@ -91,10 +97,16 @@ export default class UserService extends Service {
     if (auth && auth.token === used && now - auth.checkedAt < this.config.realtime.authRecheck && now < auth.expiresAt) {
       return auth.user;
     }
-    session.auth = undefined;
-    const { user, expiresAt } = await this.check(used);
-    session.auth = { token: used as string, user, checkedAt: now, expiresAt };
-    return user;
+    try {
+      const { user, expiresAt } = await this.check(used);
+      session.auth = { token: used as string, user, checkedAt: now, expiresAt };
+      return user;
+    } catch (err) {
+      // The socket's own token refused (logged out, replaced, expired): it holds no user until a token passes again,
+      // and the heartbeat unlists it. Another token refused leaves the socket as it was.
+      if (auth?.token === used) session.auth = undefined;
+      throw err;
+    }
   }
 
   private async check(token?: string): Promise<{ user: User; expiresAt: number }> {

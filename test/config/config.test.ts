@@ -120,6 +120,15 @@ describe('test/config/config.test.ts', () => {
     }
   });
 
+  it('refuses an online list limit above 1000 and a stale time under two heartbeats', async () => {
+    mm(process.env, 'ONLINE_LIST_LIMIT', '1001');
+    await assert.rejects(start('unittest'), /ONLINE_LIST_LIMIT must be at most 1000/);
+    mm(process.env, 'ONLINE_LIST_LIMIT', '100');
+    mm(process.env, 'ONLINE_HEARTBEAT', '10');
+    mm(process.env, 'ONLINE_STALE', '15');
+    await assert.rejects(start('unittest'), /ONLINE_STALE must be at least twice ONLINE_HEARTBEAT/);
+  });
+
   it('is readable by egg-bin dev, which takes PORT from it before typings/ exist', () => {
     // egg-bin dev reads config.cluster.listen.port through ts-node without this project's typings.
     const script = 'require("@eggjs/utils").getConfig({ framework: require("path").dirname(require.resolve("egg/package.json")),' +

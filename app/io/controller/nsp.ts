@@ -21,21 +21,28 @@ const isPayload = (value: unknown): value is Record<string, unknown> =>
 // The course's socket routes (namespace '/'). Every event is authenticated and validated by handle(); its refusal
 // goes to the sender on the event named after its socket id, and to the acknowledgement callback when one is given.
 export default class NspController extends Controller {
-  // joinLive {live_id, token}: into the room and its online list; the first visit counts towards look_count.
+  // joinLive {live_id, token}: the first visit counts towards look_count; then into the room and its online list.
   async joinLive() {
     await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }, user) => {
       const { ctx, service } = this;
       const refusal = await service.live.checkStatus(liveId);
       if (refusal) ctx.throw(400, refusal);
+      // Before listing: a join that fails after it is listed would leave a listed user who was told no.
+      await service.live.recordVisit(user.id, liveId);
       const { socket } = ctx;
-      // Gone while the room was checked: its disconnect clean-up has run, so it must not be listed now.
+      // Gone meanwhile: its disconnect clean-up has run, so it must not be listed now.
       if (socket.disconnected) return;
       const listed = onlineUserOf(user);
+      const { lives } = sessionOf(socket);
+      const previous = lives.get(liveId);
       socket.join(roomOf(liveId));
-      sessionOf(socket).lives.set(liveId, listed);
+      lives.set(liveId, listed);
       // Sent in the same tick as the session learns the live, so a leave or disconnect after it is sent after it.
-      await service.cache.joinOnline(liveId, socket.id, listed);
-      await service.live.recordVisit(user.id, liveId);
+      // One socket is one user in a room: joining again with another user's token lists it as that user instead.
+      const unlisted = previous && previous.id !== listed.id ? service.cache.leaveOnline(liveId, socket.id) : undefined;
+      const joined = service.cache.joinOnline(liveId, socket.id, listed);
+      await unlisted;
+      await joined;
     });
   }
 

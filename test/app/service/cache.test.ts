@@ -169,6 +169,12 @@ describe('test/app/service/cache.test.ts', () => {
       assert.deepEqual(list.clients, [ 'alive' ]);
     });
 
+    it('sweeps a room of more sockets than one sweep script removes', async () => {
+      await Promise.all(Array.from({ length: 2500 }, (_, i) => cache.joinOnline(liveId, `s${i}`, user(i % 50), 1000)));
+      assert.equal(await cache.sweepOnline(2000) >= 2500, true);
+      assert.equal((await cache.onlineSnapshot(liveId, 100)).count, 0);
+    });
+
     it('publishes every change on the online channel with the live id', async () => {
       const subscriber = app.redis.duplicate();
       const heard: string[] = [];

@@ -268,6 +268,56 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       await ok(socket, 'leaveLive', { live_id: 4294967295 });
     });
 
+    it('lists a socket that joins again with another user\'s token as that user only', async () => {
+      const { live } = await openLive();
+      const first = await registerAndLogin();
+      const second = await registerAndLogin();
+      const socket = await connect(url);
+      await ok(socket, 'joinLive', { live_id: live.id, token: first.token });
+      await ok(socket, 'joinLive', { live_id: live.id, token: second.token });
+      const list = await snapshot(live.id);
+      assert.equal(list.count, 1);
+      assert.deepEqual(list.data, [ profile(second) ]);
+      assert.deepEqual(list.clients, [ socket.id ]);
+    });
+
+    it('unlists, at the next heartbeat, a socket whose user has logged out, and stops telling it the room', async () => {
+      const { live } = await openLive();
+      const [ leaving, staying ] = [ await registerAndLogin(), await registerAndLogin() ];
+      const gone = await connect(url, { token: leaving.token });
+      const other = await connect(url, { token: staying.token });
+      await ok(gone, 'joinLive', { live_id: live.id });
+      await ok(other, 'joinLive', { live_id: live.id });
+      await app.httpRequest().post('/api/logout').set('token', leaving.token)
+        .expect(200);
+      await app.runSchedule('online_heartbeat');
+      const list = await snapshot(live.id);
+      assert.deepEqual(list.data, [ profile(staying) ]);
+      assert.deepEqual(list.clients, [ other.id ]);
+      const heard = record(gone, 'comment');
+      const told = record(other, 'comment');
+      await ok(other, 'comment', { live_id: live.id, data: 'after the logout' });
+      await until('the comment', () => told.length === 1);
+      await sleep(100);
+      assert.deepEqual(heard, []);
+    });
+
+    it('ignores events named like socket.io\'s own (a fake disconnect), and refuses a second connect on one connection', async () => {
+      const { live } = await openLive();
+      const viewer = await registerAndLogin();
+      const socket = await connect(url, { token: viewer.token });
+      await ok(socket, 'joinLive', { live_id: live.id });
+      const engine = (socket as unknown as { io: { engine: { write(data: string): void } } }).io.engine;
+      engine.write('2["disconnect"]');
+      engine.write('2["disconnecting"]');
+      engine.write('0');
+      // Events still run in order after these: this one is answered once they have been handled.
+      await ok(socket, 'comment', { live_id: live.id, data: 'still here' });
+      assert.deepEqual((await snapshot(live.id)).clients, [ socket.id ]);
+      socket.close();
+      await until('the socket to be unlisted', async () => (await snapshot(live.id)).count === 0);
+    });
+
     it('runs one socket\'s events in order: a leave sent right after its join leaves it unlisted', async () => {
       const { live } = await openLive();
       const viewer = await registerAndLogin();
@@ -363,6 +413,35 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id } }), 0);
       await sleep(100);
       assert.deepEqual(gifts, []);
+    });
+
+    it('answers many gifts at once to a closed room at once, and holds no database connection or row for them', async () => {
+      const { live } = await openLive(LiveStatus.Ended);
+      const sender = await userWithCoins(100);
+      // More than the connection pool holds (5), each from its own socket so they race.
+      const sockets = await Promise.all(Array.from({ length: 12 }, () => connect(url, { token: sender.token })));
+      const replies = await Promise.all(sockets.map(socket => request(socket, 'gift', { live_id: live.id, gift_id: cheapest.id })));
+      assert.deepEqual(new Set(replies.map(reply => reply.data.payload)), new Set([ '直播已结束' ]));
+      assert.equal((await app.model.User.findByPk(sender.id))?.coin, 100);
+    });
+
+    it('takes a free gift (price 0): it is stored and told, and no coin moves', async () => {
+      const { live } = await openLive();
+      const sender = await userWithCoins(0);
+      const free = await app.model.Gift.create({ name: '点赞', image: '/static/gift/0.png', coin: 0 });
+      try {
+        const socket = await connect(url, { token: sender.token });
+        await ok(socket, 'joinLive', { live_id: live.id });
+        const gifts = record(socket, 'gift');
+        await ok(socket, 'gift', { live_id: live.id, gift_id: free.id });
+        await ok(socket, 'gift', { live_id: live.id, gift_id: free.id });
+        await until('two gift events', () => gifts.length === 2);
+        assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id, gift_id: free.id } }), 2);
+        assert.equal((await app.model.Live.findByPk(live.id))?.coin, 0);
+      } finally {
+        await app.model.LiveGift.destroy({ where: { gift_id: free.id } });
+        await free.destroy();
+      }
     });
 
     it('answers GET /api/gift/list with the catalogue', async () => {
