@@ -15,10 +15,11 @@ export default class CommentService extends Service {
     if (text.length > maxLength && [ ...text ].length > maxLength) return `弹幕内容不能超过 ${maxLength} 个字`;
   }
 
-  // Stores a user's danmaku in a live, after the text and the user's rate (config.realtime.comment: limit per window
-  // seconds per user per room, counted in Redis so every worker shares it) are checked.
+  // Stores a user's danmaku in an open live, after the text and the user's rate (config.realtime.comment: limit per
+  // window seconds per user per room, counted in Redis so every worker shares it) are checked.
   async send(userId: number, liveId: number, text: string): Promise<Comment> {
     const ctx: Context = this.ctx;
+    await ctx.service.live.ensureOpen(liveId);
     const refusal = this.refusal(text);
     if (refusal) ctx.throw(400, refusal);
     const { limit, window } = this.config.realtime.comment;

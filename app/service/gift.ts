@@ -16,8 +16,7 @@ export default class GiftService extends Service {
     const ctx: Context = this.ctx;
     const { model } = ctx;
     // Checked before the transaction, so a closed room costs no lock; the update below decides a race.
-    const refusal = await ctx.service.live.checkStatus(liveId);
-    if (refusal) ctx.throw(400, refusal);
+    await ctx.service.live.ensureOpen(liveId);
     const gift = await model.Gift.findByPk(giftId);
     if (!gift) ctx.throw(404, '该礼物不存在');
     const price = gift.coin;

@@ -27,6 +27,12 @@ export default class LiveService extends Service {
     if (live.status === LiveStatus.Ended) return '直播已结束';
   }
 
+  // Throws checkStatus's message (400) unless the room takes viewers' events: joins, comments and gifts.
+  async ensureOpen(id: number): Promise<void> {
+    const refusal = await this.checkStatus(id);
+    if (refusal) this.ctx.throw(400, refusal);
+  }
+
   // A user's first visit to a live: its live_user row and +1 look_count, together and once, however many sockets
   // join at the same moment (the unique index decides). True when this was the first visit.
   async recordVisit(userId: number, liveId: number): Promise<boolean> {

@@ -25,8 +25,7 @@ export default class NspController extends Controller {
   async joinLive() {
     await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }, user) => {
       const { ctx, service } = this;
-      const refusal = await service.live.checkStatus(liveId);
-      if (refusal) ctx.throw(400, refusal);
+      await service.live.ensureOpen(liveId);
       // Before listing: a join that fails after it is listed would leave a listed user who was told no.
       await service.live.recordVisit(user.id, liveId);
       const { socket } = ctx;
@@ -60,9 +59,7 @@ export default class NspController extends Controller {
   // comment {live_id, data, token}: stored, then told to the room as the plain text it is.
   async comment() {
     await this.handle<CommentPayload>(COMMENT_RULES, async ({ live_id: liveId, data }, user) => {
-      const { ctx, service, app } = this;
-      const refusal = await service.live.checkStatus(liveId);
-      if (refusal) ctx.throw(400, refusal);
+      const { service, app } = this;
       await service.comment.send(user.id, liveId, data);
       app.io.of('/').to(roomOf(liveId)).emit('comment', { user: onlineUserOf(user), content: data });
     });
