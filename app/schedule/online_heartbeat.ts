@@ -11,7 +11,7 @@ export default (app: Application) => ({
     const joined = Object.values(app.io.of('/').connected).filter(socket => sessionOf(socket).lives.size > 0);
     const checked = joined.flatMap(socket => {
       const { auth } = sessionOf(socket);
-      return auth ? [{ socket, userId: auth.user.id, token: auth.token }] : [];
+      return auth ? [{ userId: auth.user.id, token: auth.token }] : [];
     });
     const revoked = await ctx.service.user.revoked(checked);
     const revokedTokens = new Set(checked.filter((_, i) => revoked[i]).map(({ token }) => token));
@@ -27,17 +27,19 @@ export default (app: Application) => ({
     const byLive = new Map<number, Array<{ socketId: string; user: OnlineUser }>>();
     for (const socket of joined) {
       const { lives } = sessionOf(socket);
-      for (const [ liveId, user ] of lives) {
-        if (gone.has(socket)) {
+      if (gone.has(socket)) {
+        for (const liveId of lives.keys()) {
           socket.leave(roomOf(liveId));
           sent.push(ctx.service.cache.leaveOnline(liveId, socket.id));
-          continue;
         }
+        lives.clear();
+        continue;
+      }
+      for (const [ liveId, user ] of lives) {
         const entries = byLive.get(liveId) ?? [];
         entries.push({ socketId: socket.id, user });
         byLive.set(liveId, entries);
       }
-      if (gone.has(socket)) lives.clear();
     }
     for (const [ liveId, entries ] of byLive) sent.push(ctx.service.cache.touchOnline(liveId, entries));
     await Promise.all(sent);

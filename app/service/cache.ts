@@ -79,12 +79,12 @@ end
 if #stale > 0 then changed(ARGV[1], ARGV[2], 'leave', profile)
 elseif redis.call('ZCARD', sockets) == 0 then redis.call('SREM', rooms, ARGV[1]) end
 return removed`,
-  // ARGV: limit; {count of users, newest users' JSON, newest sockets, the last change's JSON}.
+  // ARGV: live, channel, limit; {count of users, newest users' JSON, newest sockets, the last change's JSON}.
   onlineSnapshot: ONLINE_LUA + `
-local ids = redis.call('ZREVRANGE', users, 0, ARGV[1] - 1)
+local ids = redis.call('ZREVRANGE', users, 0, ARGV[3] - 1)
 local list = {}
 if #ids > 0 then list = redis.call('HMGET', profiles, unpack(ids)) end
-return { redis.call('ZCARD', users), list, redis.call('ZREVRANGE', sockets, 0, ARGV[1] - 1), redis.call('GET', last) }`,
+return { redis.call('ZCARD', users), list, redis.call('ZREVRANGE', sockets, 0, ARGV[3] - 1), redis.call('GET', last) }`,
 };
 
 type OnlineScript = keyof typeof ONLINE_SCRIPTS;
@@ -113,28 +113,28 @@ export default class CacheService extends Service {
 
   // EVAL, not EVALSHA: ioredis retries a NOSCRIPT later, after commands sent since, and a join must never run after
   // the leave that follows it. Redis caches the compiled script, so only the bytes are sent again.
-  private runOnline(script: OnlineScript, liveId: number, withHead: boolean, ...args: Array<string | number>): Promise<unknown> {
+  // Every script takes the room's keys, then ARGV: live id, change channel, and its own arguments.
+  private runOnline(script: OnlineScript, liveId: number, ...args: Array<string | number>): Promise<unknown> {
     const base = this.key(`online_${liveId}`);
     const keys = [ ...ONLINE_PARTS.map(part => `${base}:${part}`), this.key('online_rooms') ];
-    const head = withHead ? [ liveId, this.onlineChannel ] : [];
-    return this.app.redis.eval(ONLINE_SCRIPTS[script], keys.length, ...keys, ...head, ...args);
+    return this.app.redis.eval(ONLINE_SCRIPTS[script], keys.length, ...keys, liveId, this.onlineChannel, ...args);
   }
 
   // Lists a socket of a user in a live's online list (a user with several sockets is listed once); false when this
   // socket was listed already. The command is sent before this returns its promise, so callers can order it.
   async joinOnline(liveId: number, socketId: string, user: OnlineUser, now = Date.now()): Promise<boolean> {
-    return await this.runOnline('onlineJoin', liveId, true, now, socketId, user.id, JSON.stringify(user)) === 1;
+    return await this.runOnline('onlineJoin', liveId, now, socketId, user.id, JSON.stringify(user)) === 1;
   }
 
   // Unlists a socket (and its user with their last socket); false when it was not listed.
   async leaveOnline(liveId: number, socketId: string): Promise<boolean> {
-    return await this.runOnline('onlineLeave', liveId, true, socketId) === 1;
+    return await this.runOnline('onlineLeave', liveId, socketId) === 1;
   }
 
   // The heartbeat of a worker's sockets in a live; answers how many had to be listed again.
   async touchOnline(liveId: number, entries: Array<{ socketId: string; user: OnlineUser }>, now = Date.now()): Promise<number> {
     const args = entries.flatMap(({ socketId, user }) => [ socketId, user.id, JSON.stringify(user) ]);
-    return Number(await this.runOnline('onlineTouch', liveId, true, now, ...args));
+    return Number(await this.runOnline('onlineTouch', liveId, now, ...args));
   }
 
   // Unlists, in every live, the sockets without a heartbeat since cutoff (ms): those of a worker that died.
@@ -148,7 +148,7 @@ export default class CacheService extends Service {
         // A script removes at most SWEEP_BATCH; a room a big worker left needs several.
         let batch: number;
         do {
-          batch = Number(await this.runOnline('onlineSweep', Number(live), true, cutoff, SWEEP_BATCH));
+          batch = Number(await this.runOnline('onlineSweep', Number(live), cutoff, SWEEP_BATCH));
           removed += batch;
         } while (batch === SWEEP_BATCH);
       }
@@ -159,7 +159,7 @@ export default class CacheService extends Service {
 
   // The exact number of online users, the newest `limit` users and sockets, and the last change.
   async onlineSnapshot(liveId: number, limit: number): Promise<OnlineSnapshot> {
-    const [ count, users, clients, last ] = await this.runOnline('onlineSnapshot', liveId, false, limit) as [ number, Array<string | null>, string[], string | null ];
+    const [ count, users, clients, last ] = await this.runOnline('onlineSnapshot', liveId, limit) as [ number, Array<string | null>, string[], string | null ];
     return {
       count: Number(count),
       data: users.filter((user): user is string => user !== null).map(user => JSON.parse(user) as OnlineUser),

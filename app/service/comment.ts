@@ -7,7 +7,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export default class CommentService extends Service {
   // Why a danmaku text cannot be sent, or nothing: it must say something, within config.realtime.comment.maxLength
   // characters, as well-formed text (a lone surrogate would be stored as something else than what the room saw).
-  refusal(text: string): string | undefined {
+  private refusal(text: string): string | undefined {
     const { maxLength } = this.config.realtime.comment;
     if (!text.trim()) return '弹幕内容不能为空';
     if (LONE_SURROGATE.test(text)) return '弹幕内容包含无效字符';
