@@ -1,4 +1,5 @@
 import { Agent, IBoot } from 'egg';
+import { LIVE_CHANGED } from './app/lib/live_cache';
 import { MediaServer } from './app/lib/media_server';
 
 // The agent is the one process per host: the media server lives here, so every worker's viewers see the same streams.
@@ -13,7 +14,9 @@ export default class AgentBootHook implements IBoot {
   async didLoad() {
     const { media } = this.agent.config;
     if (!media.enable) return;
-    const server = new MediaServer(media, this.agent.getLogger('mediaLogger'));
+    // A room gone live or paused: the workers' cached room answers are out of date.
+    const server = new MediaServer(media, this.agent.getLogger('mediaLogger'),
+      id => this.agent.messenger.sendToApp(LIVE_CHANGED, { id }));
     try {
       await server.start();
     } catch (err) {

@@ -1,4 +1,5 @@
 import { Application, IBoot } from 'egg';
+import { LIVE_CHANGED } from './app/lib/live_cache';
 import { OnlineBroadcaster } from './app/lib/online_broadcaster';
 
 export default class AppBootHook implements IBoot {
@@ -14,6 +15,11 @@ export default class AppBootHook implements IBoot {
     // Right inside egg's notfound, so body parsing errors and unknown routes answer in the course envelope too.
     const { coreMiddleware } = this.app.config;
     coreMiddleware.splice(coreMiddleware.indexOf('notfound') + 1, 0, 'errorHandler');
+  }
+
+  async didLoad() {
+    // From a worker (create, changestatus) or the agent (a stream started or stopped).
+    this.app.messenger.on(LIVE_CHANGED, () => this.app.liveCache.clear());
   }
 
   // Before the app is ready (and before egg-cluster emits 'server'), so no socket joins a room unheard.

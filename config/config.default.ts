@@ -42,6 +42,13 @@ export interface BizConfig {
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
     logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   };
+  liveCache: {
+    // Seconds each worker keeps the public room answers (list pages, read); 0 turns the cache off. A new room or a
+    // status change clears it at once in every worker, so only look_count and coin can be this old.
+    ttl: number;
+    // Answers kept at most (pages and rooms), whatever clients ask for.
+    maxEntries: number;
+  };
   realtime: {
     // Milliseconds a socket's checked token is trusted before Redis is asked again: a logout or a newer login
     // cuts the socket's rights within this time.
@@ -200,6 +207,11 @@ export default (appInfo: EggAppInfo) => {
     logLevel: mediaLogLevel(),
   };
   checkMediaSecrets(config.media);
+
+  config.liveCache = {
+    ttl: intFromEnv('LIVE_CACHE_TTL', 5, 0),
+    maxEntries: 1000,
+  };
 
   config.realtime = {
     authRecheck: intFromEnv('SOCKET_AUTH_RECHECK', 1000, 0),

@@ -1,3 +1,4 @@
+import { intFromEnv } from '../database/config';
 import { DefaultConfig } from './config.default';
 
 export default () => {
@@ -11,6 +12,12 @@ export default () => {
   // Only the media tests run Node-Media-Server (in their own cluster, MEDIA_SERVER=on); the rest need no ports.
   config.media = {
     enable: process.env.MEDIA_SERVER === 'on',
+  };
+
+  // Off: tests write rooms through the models too and read them back at once. The cache tests turn it on
+  // (the media tests' cluster through LIVE_CACHE_TTL).
+  config.liveCache = {
+    ttl: intFromEnv('LIVE_CACHE_TTL', 0, 0),
   };
 
   config.logger = {

@@ -63,10 +63,13 @@ export class MediaServer {
 
   private readonly config: MediaConfig;
   private readonly logger: EggLogger;
+  // Told when a stream's start or stop changed its room's status.
+  private readonly statusChanged: (roomId: number) => void;
 
-  constructor(config: MediaConfig, logger: EggLogger) {
+  constructor(config: MediaConfig, logger: EggLogger, statusChanged: (roomId: number) => void = ignore) {
     this.config = config;
     this.logger = logger;
+    this.statusChanged = statusChanged;
   }
 
   async start(): Promise<void> {
@@ -224,6 +227,7 @@ export class MediaServer {
       admitted.then(room => room && this.inOrder(key, async () => {
         // A new publisher may have taken the room meanwhile; then it stays live.
         const paused = !this.publishers.has(key) && await Live.streamStopped(key);
+        if (paused) this.statusChanged(room.id);
         this.decision('info', 'publish', session, key, room.id, paused ? 'stream stopped, room paused' : 'stream stopped');
       })).catch(err => this.logger.error(err));
     });
@@ -251,6 +255,7 @@ export class MediaServer {
     for (const packet of held) broadcast.broadcastMessage(packet);
     session.rtmp.onPacketCallback = session.onPacket;
     const started = await this.inOrder(key, () => Live.streamStarted(key));
+    if (started) this.statusChanged(room.id);
     this.decision('info', 'publish', session, key, room.id, started ? 'accepted, stream started, room live' : 'accepted, stream started');
     return room;
   }

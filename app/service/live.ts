@@ -1,6 +1,7 @@
 import { Context, Service } from 'egg';
-import { UniqueConstraintError, WhereOptions } from 'sequelize';
+import { InferAttributes, UniqueConstraintError, WhereOptions } from 'sequelize';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
+import { LIVE_CHANGED } from '../lib/live_cache';
 import { Live, LiveStatus } from '../model/live';
 
 export type StatusChange = 'play' | 'pause' | 'stop';
@@ -12,6 +13,9 @@ const STATUS_OF: Record<StatusChange, LiveStatus> = {
 };
 
 const PAGE_SIZE = 10;
+
+// What list and read answer: plain rows (a model's get({ plain: true })), as cached.
+export type LiveAnswer = InferAttributes<Live>;
 
 export default class LiveService extends Service {
   // The course's: the room, or null.
@@ -54,7 +58,9 @@ export default class LiveService extends Service {
   // A room owned by the user, under a fresh random key: 62^20 keys make a clash (refused by the unique index) moot.
   async create(userId: number, title: string, cover = ''): Promise<Live> {
     const { ctx } = this;
-    return ctx.model.Live.create({ title, cover, user_id: userId, key: ctx.randomString(ROOM_KEY_LENGTH) });
+    const live = await ctx.model.Live.create({ title, cover, user_id: userId, key: ctx.randomString(ROOM_KEY_LENGTH) });
+    this.changed();
+    return live;
   }
 
   // The owner plays, pauses or ends the room; an ended room never changes again, and ending it cuts its stream.
@@ -69,29 +75,42 @@ export default class LiveService extends Service {
     const [ changed ] = await ctx.model.Live.update({ status: STATUS_OF[type] },
       { where: { id, status: [ LiveStatus.NotStarted, LiveStatus.Live, LiveStatus.Paused ] } });
     if (!changed && (await this.exist(id))?.status === LiveStatus.Ended) ctx.throw(400, '该直播间已结束');
+    if (changed) this.changed();
     if (type === 'stop') {
       // The media server runs in the agent: it disconnects the publisher and the viewers of this key.
       this.app.messenger.sendToAgent('media-cut', { key: live.key, id: live.id });
     }
   }
 
-  // Newest first, PAGE_SIZE a page, optionally only rooms in one status.
-  async list(page: number, status?: LiveStatus): Promise<Live[]> {
+  // Newest first, PAGE_SIZE a page, optionally only rooms in one status (through this worker's cache).
+  async list(page: number, status?: LiveStatus): Promise<LiveAnswer[]> {
     const where: WhereOptions<Live> = status === undefined ? {} : { status };
-    return this.ctx.model.Live.findAll({
-      where,
-      order: [[ 'id', 'DESC' ]],
-      limit: PAGE_SIZE,
-      offset: (page - 1) * PAGE_SIZE,
+    return this.app.liveCache.get(`list_${page}_${status ?? ''}`, async () => {
+      const lives = await this.ctx.model.Live.findAll({
+        where,
+        order: [[ 'id', 'DESC' ]],
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      });
+      return lives.map(live => live.get({ plain: true }));
     });
   }
 
-  // The room with its owner's public fields, or null.
-  async read(id: number): Promise<Live | null> {
+  // The room with its owner's public fields, or null (through this worker's cache).
+  async read(id: number): Promise<LiveAnswer | null> {
     const { model } = this.ctx;
-    return model.Live.findByPk(id, {
-      include: [{ model: model.User, attributes: [ 'id', 'username', 'avatar' ] }],
+    return this.app.liveCache.get(`read_${id}`, async () => {
+      const live = await model.Live.findByPk(id, {
+        include: [{ model: model.User, attributes: [ 'id', 'username', 'avatar' ] }],
+      });
+      return live && live.get({ plain: true });
     });
+  }
+
+  // A room was created or changed status: every worker's cached answers go, this one's at once.
+  private changed(): void {
+    this.app.liveCache.clear();
+    this.app.messenger.sendToApp(LIVE_CHANGED, {});
   }
 
   sign(action: StreamAction, key: string): string {

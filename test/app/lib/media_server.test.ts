@@ -93,6 +93,8 @@ describe('test/app/lib/media_server.test.ts', function() {
     cluster = await stickyCluster(port, {
       MEDIA_SERVER: 'on', RTMP_PORT: String(rtmpPort), FLV_PORT: String(flvPort), PUBLIC_HOST: '127.0.0.1',
       MEDIA_PUBLISHER_TIMEOUT: '3',
+      // The room answers stay cached for the whole run unless a status change clears them (app/lib/live_cache.ts).
+      LIVE_CACHE_TTL: '600',
     });
     signConfig = app.config.media;
 
@@ -202,12 +204,18 @@ describe('test/app/lib/media_server.test.ts', function() {
   it('pauses the room (1 -> 2) when the stream stops, and makes it live again when the stream comes back', async () => {
     const created = await createRoom();
     const room = created.data;
+    // read answers the status the agent wrote: its message clears the workers' cached answers.
+    const readStatus = async () => (await call('GET', `/api/live/read/${room.id}`)).body.data.data.status;
+    assert.equal(await readStatus(), LiveStatus.NotStarted);
     const first = await goLive(created);
+    await until('read to answer live', async () => await readStatus() === LiveStatus.Live, 2000);
     const mark = await logMark();
     await first.stop();
     await until('the room to pause', async () => await statusOf(room.id) === LiveStatus.Paused);
+    await until('read to answer paused', async () => await readStatus() === LiveStatus.Paused, 2000);
     await expectLogged(mark, [ decision('publish', room, 'stream stopped, room paused', 'INFO') ]);
     await goLive(created);
+    await until('read to answer live again', async () => await readStatus() === LiveStatus.Live, 2000);
   });
 
   it('stop ends the room (3), cuts its publisher and viewers, and refuses any later publisher', async () => {

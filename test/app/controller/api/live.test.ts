@@ -278,4 +278,66 @@ describe('test/app/controller/api/live.test.ts', () => {
       }
     });
   });
+
+  describe('the room answer cache (LIVE_CACHE_TTL)', () => {
+    beforeEach(() => {
+      mm(app.config.liveCache, 'ttl', 60);
+      app.liveCache.clear();
+    });
+
+    afterEach(() => app.liveCache.clear());
+
+    const read = async (id: number) => (await app.httpRequest().get(`/api/live/read/${id}`).expect(200)).body.data;
+    const firstPage = async () => (await app.httpRequest().get('/api/live/list/1').expect(200)).body.data as Array<{ id: number; look_count: number }>;
+
+    it('answers list and read from the cache: counters written meanwhile show after the ttl, with a fresh play signature each time', async () => {
+      const room = await createRoom();
+      const before = await read(room.id);
+      assert.equal((await firstPage()).find(live => live.id === room.id)?.look_count, 0);
+      await app.model.Live.update({ look_count: 7, coin: 70 }, { where: { id: room.id } });
+
+      const cached = await read(room.id);
+      assert.equal(cached.data.look_count, 0);
+      assert.equal(cached.data.coin, 0);
+      assert.deepEqual(cached.data.user, before.data.user);
+      assert.equal(cached.data.created_time, before.data.created_time);
+      assert.equal(checkStreamSign(app.config.media, 'play', streamPath(room.key), cached.sign), null);
+      assert.equal((await firstPage()).find(live => live.id === room.id)?.look_count, 0);
+
+      mm(app.config.liveCache, 'ttl', 0);
+      assert.equal((await read(room.id)).data.look_count, 7);
+      assert.equal((await firstPage()).find(live => live.id === room.id)?.look_count, 7);
+    });
+
+    it('drops every cached answer when a room is created or changes status, at once', async () => {
+      const room = await createRoom();
+      assert.equal((await read(room.id)).data.status, LiveStatus.NotStarted);
+      assert.equal((await firstPage())[0].id, room.id);
+
+      await changeStatus({ id: room.id, type: 'play' }).expect(200);
+      assert.equal((await read(room.id)).data.status, LiveStatus.Live);
+
+      const next = await createRoom('another room');
+      assert.equal((await firstPage())[0].id, next.id);
+
+      await changeStatus({ id: room.id, type: 'stop' }).expect(200);
+      const ended = await read(room.id);
+      assert.equal(ended.data.status, LiveStatus.Ended);
+      assert.equal(ended.sign, null);
+    });
+
+    it('drops them when another worker or the agent says a room changed (the live-changed message)', async () => {
+      const room = await createRoom();
+      await read(room.id);
+      await app.model.Live.update({ status: LiveStatus.Live }, { where: { id: room.id } });
+      assert.equal((await read(room.id)).data.status, LiveStatus.NotStarted);
+      app.messenger.emit('live-changed', { id: room.id });
+      assert.equal((await read(room.id)).data.status, LiveStatus.Live);
+    });
+
+    it('still answers 404 for a room that does not exist, and caches that for the ttl too', async () => {
+      await app.httpRequest().get('/api/live/read/4000000000').expect(404);
+      await app.httpRequest().get('/api/live/read/4000000000').expect(404);
+    });
+  });
 });

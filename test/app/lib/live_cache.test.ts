@@ -1,0 +1,56 @@
+import assert from 'node:assert';
+import { LiveCache } from '../../../app/lib/live_cache';
+
+describe('test/app/lib/live_cache.test.ts', () => {
+  const counter = () => {
+    let loads = 0;
+    return { load: async () => ++loads, get loads() { return loads; } };
+  };
+
+  it('keeps an answer for ttl seconds, then loads it again', async () => {
+    const config = { ttl: 0.05, maxEntries: 10 };
+    const cache = new LiveCache(config);
+    const source = counter();
+    assert.equal(await cache.get('a', source.load), 1);
+    assert.equal(await cache.get('a', source.load), 1);
+    await new Promise(resolve => setTimeout(resolve, 60));
+    assert.equal(await cache.get('a', source.load), 2);
+  });
+
+  it('loads once for requests that ask at the same moment', async () => {
+    const cache = new LiveCache({ ttl: 60, maxEntries: 10 });
+    const source = counter();
+    assert.deepEqual(await Promise.all([ 1, 2, 3 ].map(() => cache.get('a', source.load))), [ 1, 1, 1 ]);
+    assert.equal(source.loads, 1);
+  });
+
+  it('keeps no failure: the next request loads again', async () => {
+    const cache = new LiveCache({ ttl: 60, maxEntries: 10 });
+    await assert.rejects(cache.get('a', async () => { throw new Error('database down'); }), /database down/);
+    assert.equal(await cache.get('a', async () => 'back'), 'back');
+  });
+
+  it('holds at most maxEntries answers, dropping the oldest, whatever keys are asked for', async () => {
+    const cache = new LiveCache({ ttl: 60, maxEntries: 3 });
+    for (let page = 1; page <= 50; page++) await cache.get(`list_${page}`, async () => page);
+    const source = counter();
+    // The three newest are kept; an old one is loaded again.
+    assert.equal(await cache.get('list_50', source.load), 50);
+    assert.equal(await cache.get('list_48', source.load), 48);
+    assert.equal(await cache.get('list_1', source.load), 1);
+    assert.equal(source.loads, 1);
+  });
+
+  it('with ttl 0 keeps nothing, and clear() drops everything', async () => {
+    const config = { ttl: 0, maxEntries: 10 };
+    const cache = new LiveCache(config);
+    const source = counter();
+    await cache.get('a', source.load);
+    await cache.get('a', source.load);
+    assert.equal(source.loads, 2);
+    config.ttl = 60;
+    await cache.get('a', source.load);
+    cache.clear();
+    assert.equal(await cache.get('a', source.load), 4);
+  });
+});
