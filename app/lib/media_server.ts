@@ -19,6 +19,8 @@ const ENDED_MEMORY = 60 * 1000;
 const DECISION_DEADLINE = 10 * 1000;
 // TCP keep-alive probes for players: a viewer whose network died is found even while the room sends nothing.
 const PLAYER_KEEPALIVE = 60 * 1000;
+// Milliseconds one room lookup serves the players that arrive after it.
+const PLAYER_LOOKUP_TTL = 1000;
 // What a publisher may send while its room is looked up; more means the database is too slow to wait for.
 const HOLD_LIMIT = 8 * 1024 * 1024;
 
@@ -58,6 +60,8 @@ export class MediaServer {
   private readonly ended = new Map<string, NodeJS.Timeout>();
   // RTMP connections that have not asked for a stream yet, with the timer that cuts them.
   private readonly undecided = new WeakMap<Socket, NodeJS.Timeout>();
+  // The room lookup shared by the players of a key (playerLookUp).
+  private readonly playerLookUps = new Map<string, ReturnType<MediaServer['lookUp']>>();
   // Each room's status updates, one after another, so a stop cannot overtake the start before it.
   private readonly statusUpdates = new Map<string, Promise<unknown>>();
 
@@ -292,7 +296,7 @@ export class MediaServer {
 
   // A signed player stays only while its room exists and has not ended.
   private async admitPlayer(session: BaseSession, key: string): Promise<void> {
-    const { room, reason } = await this.lookUp(key);
+    const { room, reason } = await this.playerLookUp(key);
     if (reason) {
       this.disconnect(session);
       this.decision('warn', 'play', session, key, room?.id, `refused: ${reason}`);
@@ -308,6 +312,23 @@ export class MediaServer {
     if (room.status !== LiveStatus.Ended) return { room, reason: null };
     this.markEnded(key);
     return { room, reason: 'the room has ended' };
+  }
+
+  // One lookup serves every player of a room that arrives within PLAYER_LOOKUP_TTL: a crowd joining a popular stream
+  // costs the agent one query, not one each (bench/README.md, media-fanout). An ending room is refused before this by
+  // the ended mark, which media-cut sets at once.
+  private playerLookUp(key: string): ReturnType<MediaServer['lookUp']> {
+    const shared = this.playerLookUps.get(key);
+    if (shared) return shared;
+    const answer = this.lookUp(key);
+    this.playerLookUps.set(key, answer);
+    // Forgotten when it expires, or at once when it failed.
+    const forget = () => {
+      if (this.playerLookUps.get(key) === answer) this.playerLookUps.delete(key);
+    };
+    setTimeout(forget, PLAYER_LOOKUP_TTL).unref();
+    answer.catch(forget);
+    return answer;
   }
 
   private roomOf(key: string): Promise<Live | null> {
