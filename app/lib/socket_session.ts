@@ -1,5 +1,14 @@
 import { Socket } from 'socket.io';
+import { InferAttributes } from 'sequelize';
 import { User } from '../model/user';
+
+// Who a socket's events come from: the few fields rooms show, as a plain object (a model instance weighs several KB,
+// and every connected socket keeps one).
+export type SocketUser = Pick<InferAttributes<User>, 'id' | 'username' | 'nickname' | 'avatar'>;
+
+export function socketUserOf({ id, username, nickname, avatar }: SocketUser): SocketUser {
+  return { id, username, nickname, avatar };
+}
 
 // How a user appears in a room's online list and in the `online` event.
 export interface OnlineUser {
@@ -13,7 +22,7 @@ export interface SocketSession {
   // The token given at connection (io(url, { query: { token } })), used when an event carries none.
   connectionToken?: string;
   // The last token checked for this socket, its user, and when Redis last confirmed it.
-  auth?: { token: string; user: User; checkedAt: number; expiresAt: number };
+  auth?: { token: string; user: SocketUser; checkedAt: number; expiresAt: number };
   // The lives this socket has joined, with the user it is listed as: what disconnect and the heartbeat work from.
   lives: Map<number, OnlineUser>;
   // The socket's events run one after another: the tail of that line and how many wait in it.
@@ -32,7 +41,7 @@ export function sessionOf(socket: Socket): SocketSession {
   return session;
 }
 
-export function onlineUserOf(user: User): OnlineUser {
+export function onlineUserOf(user: SocketUser): OnlineUser {
   return { id: user.id, name: user.nickname || user.username, avatar: user.avatar };
 }
 

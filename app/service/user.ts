@@ -2,7 +2,7 @@ import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto
 import { Context, Service } from 'egg';
 import { UniqueConstraintError } from 'sequelize';
 import { User } from '../model/user';
-import { SocketSession } from '../lib/socket_session';
+import { SocketSession, SocketUser, socketUserOf } from '../lib/socket_session';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64, saltlen: 16 };
 
@@ -88,19 +88,25 @@ export default class UserService extends Service {
   }
 
   // A socket's user, from the token its event carries, else the one it connected with. A token checked for this
-  // socket is trusted for config.realtime.authRecheck ms before Redis is asked again: a logout or a newer login cuts
-  // the socket's rights within that time, without a JWT check and two lookups for every danmaku.
-  async authenticateSocket(session: SocketSession, token?: string): Promise<User> {
+  // socket is trusted for config.realtime.authRecheck ms; then Redis is asked whether it is still the user's live
+  // token (a logout or a newer login cuts the socket's rights within that time). The user row is read once per token,
+  // not at every recheck: a danmaku or a gift costs no JWT check and no query.
+  async authenticateSocket(session: SocketSession, token?: string): Promise<SocketUser> {
     const used = token || session.connectionToken;
     const { auth } = session;
     const now = Date.now();
-    if (auth && auth.token === used && now - auth.checkedAt < this.config.realtime.authRecheck && now < auth.expiresAt) {
-      return auth.user;
+    if (auth && auth.token === used && now < auth.expiresAt) {
+      if (now - auth.checkedAt < this.config.realtime.authRecheck) return auth.user;
+      const [ revoked ] = await this.revoked([{ userId: auth.user.id, token: auth.token }]);
+      if (!revoked) {
+        auth.checkedAt = now;
+        return auth.user;
+      }
     }
     try {
       const { user, expiresAt } = await this.check(used);
-      session.auth = { token: used as string, user, checkedAt: now, expiresAt };
-      return user;
+      session.auth = { token: used as string, user: socketUserOf(user), checkedAt: now, expiresAt };
+      return session.auth.user;
     } catch (err) {
       // The socket's own token refused (logged out, replaced, expired): it holds no user until a token passes again,
       // and the heartbeat unlists it. Another token refused leaves the socket as it was.

@@ -1,8 +1,7 @@
 import { Context, Controller } from 'egg';
 import { clientError, ThrownError } from '../../common/client_error';
 import { integer, MAX_ID } from '../../common/validation';
-import { onlineUserOf, roomOf, sessionOf } from '../../lib/socket_session';
-import { User } from '../../model/user';
+import { onlineUserOf, roomOf, sessionOf, SocketUser } from '../../lib/socket_session';
 
 const LIVE_RULES = { live_id: integer(1, MAX_ID) };
 // Empty text gets the comment service's own message.
@@ -82,7 +81,7 @@ export default class NspController extends Controller {
 
   // Payload (an object), user (the event's token, else the connection's), fields, then the action; every refusal
   // and failure is answered, so no event is left without a reply and no error escapes to socket.io.
-  private async handle<T>(rules: Record<string, unknown>, action: (payload: T, user: User) => Promise<void>) {
+  private async handle<T>(rules: Record<string, unknown>, action: (payload: T, user: SocketUser) => Promise<void>) {
     const ctx: Context = this.ctx;
     const args = [ ...ctx.args ];
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() as Ack : undefined;
