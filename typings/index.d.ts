@@ -10,6 +10,7 @@ declare module 'egg' {
     // Set by app/middleware/auth.ts on the routes that need a user.
     authUser: User;
     apiSuccess(data?: unknown, msg?: string): void;
+    apiSuccessJson(json: string, msg?: string): void;
     apiFail(data?: unknown, msg?: string, code?: number): void;
     getToken(payload: TokenPayload): string;
     checkToken(token: string): TokenPayload;

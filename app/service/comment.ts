@@ -1,8 +1,11 @@
 import { Context, Service } from 'egg';
-import { Comment } from '../model/comment';
+import { QueryTypes } from 'sequelize';
 
 // A UTF-16 surrogate without its pair: MySQL would store U+FFFD instead.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// NOW() in the connection's time zone (MYSQL_TIMEZONE), as the models write their times.
+const STORE = 'INSERT INTO comment (content, user_id, live_id, created_time, updated_time) VALUES (:text, :userId, :liveId, NOW(), NOW())';
 
 export default class CommentService extends Service {
   // Why a danmaku text cannot be sent, or nothing: it must say something, within config.realtime.comment.maxLength
@@ -17,7 +20,7 @@ export default class CommentService extends Service {
 
   // Stores a user's danmaku in an open live, after the text and the user's rate (config.realtime.comment: limit per
   // window seconds per user per room, counted in Redis so every worker shares it) are checked.
-  async send(userId: number, liveId: number, text: string): Promise<Comment> {
+  async send(userId: number, liveId: number, text: string): Promise<void> {
     const ctx: Context = this.ctx;
     await ctx.service.live.ensureOpen(liveId);
     const refusal = this.refusal(text);
@@ -26,6 +29,7 @@ export default class CommentService extends Service {
     if (await ctx.service.cache.incr(`comment_rate_${liveId}_${userId}`, 1, window) > limit) {
       ctx.throw(429, `发言太频繁，每 ${window} 秒最多 ${limit} 条`);
     }
-    return ctx.model.Comment.create({ content: text, user_id: userId, live_id: liveId });
+    // Plain SQL, as gifts pay: the model layer cost more CPU than the database did (bench/README.md, danmaku-fanout).
+    await ctx.model.query(STORE, { replacements: { text, userId, liveId }, type: QueryTypes.INSERT });
   }
 }

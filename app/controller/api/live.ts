@@ -40,7 +40,7 @@ export default class LiveController extends Controller {
     ctx.validate({ page: integer(1, MAX_PAGE) }, params);
     const query: { status?: string | LiveStatus } = { status: ctx.query.status };
     ctx.validate({ status: integer(LiveStatus.NotStarted, LiveStatus.Ended, { required: false }) }, query);
-    ctx.apiSuccess(await service.live.list(Number(params.page), query.status as LiveStatus | undefined));
+    ctx.apiSuccessJson(await service.live.listJson(Number(params.page), query.status as LiveStatus | undefined));
   }
 
   // GET /api/live/read/:id: the room, its owner, and a play signature while the room has not ended.

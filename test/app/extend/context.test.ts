@@ -11,6 +11,17 @@ describe('test/app/extend/context.test.ts', () => {
     assert.deepEqual(ctx.body, { msg: 'fine', data: 'done' });
   });
 
+  it('apiSuccessJson answers the same envelope, byte for byte, around data serialised beforehand', () => {
+    const ctx = app.mockContext();
+    const data = [{ id: 1, title: '直播间 "一"', cover: null }];
+    ctx.apiSuccessJson(JSON.stringify(data));
+    assert.equal(ctx.status, 200);
+    assert.match(ctx.type, /^application\/json/);
+    assert.equal(ctx.body, JSON.stringify({ msg: 'ok', data }));
+    ctx.apiSuccessJson('"done"', 'fine');
+    assert.equal(ctx.body, JSON.stringify({ msg: 'fine', data: 'done' }));
+  });
+
   it('apiFail answers the failure envelope with status 400 unless told otherwise', () => {
     const ctx = app.mockContext();
     ctx.apiFail('该直播间不存在');
