@@ -43,10 +43,10 @@ export interface BizConfig {
     logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   };
   liveCache: {
-    // Seconds each worker keeps the public room answers (list pages, read); 0 turns the cache off. A new room or a
-    // status change clears it at once in every worker, so only look_count and coin can be this old.
+    // Seconds each worker keeps public room answers (list pages, reads, room status, the gift catalogue); 0 turns the
+    // cache off. A new room or a status change clears it at once in every worker of the host (app/lib/live_cache.ts).
     ttl: number;
-    // Answers kept at most (pages and rooms), whatever clients ask for.
+    // Answers kept at most, whatever pages and rooms clients ask for.
     maxEntries: number;
   };
   realtime: {

@@ -1,10 +1,11 @@
 // The messenger message that clears every worker's cache: a room was created or changed status.
 export const LIVE_CHANGED = 'live-changed';
 
-// The public answers about rooms (list pages, a room read), kept by each worker for a few seconds: the lobby is the
-// most read page and changes mostly in its counters. A room created, or whose status changes (changestatus, a stream
-// starting or stopping), clears every worker's cache at once (app.ts, 'live-changed'); look_count and coin may be up
-// to `ttl` seconds old.
+// Public answers about rooms, kept by each worker for a few seconds: list pages, room reads, each room's status (the
+// check of every join, danmaku and gift) and the gift catalogue. The lobby and the room checks are the most asked and
+// change mostly in their counters. A room created, or whose status changes (changestatus, a stream starting or
+// stopping), clears every worker's cache of this host at once (app.ts, 'live-changed'); look_count and coin, rows
+// written outside the app, and other hosts' changes may be up to `ttl` seconds old.
 export class LiveCache {
   private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
   // config.liveCache, read at each use.
@@ -35,13 +36,11 @@ export class LiveCache {
     this.entries.clear();
   }
 
-  // Bounded, whatever pages clients ask for: the expired go first, then the oldest.
+  // Bounded, whatever pages or rooms clients ask for. Every entry lives the same ttl and is inserted anew when loaded,
+  // so the map's order is expiry order: the expired go from the front, then the oldest, at no scan.
   private makeRoom(now: number): void {
-    const { maxEntries } = this.config;
-    if (this.entries.size < maxEntries) return;
-    for (const [ key, entry ] of this.entries) if (entry.expires <= now) this.entries.delete(key);
-    for (const key of this.entries.keys()) {
-      if (this.entries.size < maxEntries) break;
+    for (const [ key, entry ] of this.entries) {
+      if (entry.expires > now && this.entries.size < this.config.maxEntries) return;
       this.entries.delete(key);
     }
   }

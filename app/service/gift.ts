@@ -7,8 +7,8 @@ import { SocketUser } from '../lib/socket_session';
 // A catalogue entry as answered and cached: a plain row.
 export type GiftAnswer = Pick<InferAttributes<Gift>, 'id' | 'name' | 'image' | 'coin'>;
 
-const PAY = 'UPDATE live, user SET live.coin = live.coin + :price, user.coin = user.coin - :price ' +
-  'WHERE live.id = :liveId AND live.status IN (:open) AND user.id = :userId AND user.coin >= :price';
+const CREDIT_LIVE = 'UPDATE live SET coin = coin + :price, updated_time = NOW() WHERE id = :liveId AND status IN (:open)';
+const DEBIT_USER = 'UPDATE user SET coin = coin - :price, updated_time = NOW() WHERE id = :userId AND coin >= :price';
 // NOW() in the connection's time zone (MYSQL_TIMEZONE), as the models write their times.
 const RECORD = 'INSERT INTO live_gift (live_id, user_id, gift_id, created_time, updated_time) VALUES (:liveId, :userId, :giftId, NOW(), NOW())';
 
@@ -22,41 +22,33 @@ export default class GiftService extends Service {
   }
 
   // The one place coins move: the live gains the gift's coins and the sender loses them, in one transaction, or
-  // nothing changes. The update is conditional (the room open, the balance sufficient), never read-modify-write.
+  // nothing changes. Both updates are conditional (the room open, the balance sufficient), never read-modify-write.
   async send(user: SocketUser, liveId: number, giftId: number): Promise<GiftAnswer> {
     const ctx: Context = this.ctx;
     const { model } = ctx;
+    // Before the transaction (and from the worker's cache), so a closed room costs no lock; the update decides a race.
+    await ctx.service.live.ensureOpen(liveId);
     const gift = (await this.list()).find(({ id }) => id === giftId);
-    // The room's refusal comes first, as the course's checks come.
-    if (!gift) {
-      await ctx.service.live.ensureOpen(liveId);
-      ctx.throw(404, '该礼物不存在');
-    }
+    if (!gift) ctx.throw(404, '该礼物不存在');
     const price = gift.coin;
-    // A paid gift's room is checked by the payment below; a free one moves nothing that could check it.
-    if (price === 0) await ctx.service.live.ensureOpen(liveId);
-    // Two statements in one transaction, and no other query inside it (it would wait for a second pooled connection).
-    // Plain SQL: the model layer cost more CPU than the database did, on the busiest path of a room (bench/README.md).
-    const paid = await model.transaction(async transaction => {
+    // Plain SQL and nothing but the transaction's own statements inside it (another query would wait for a second
+    // pooled connection): the model layer cost more CPU than the database did here (bench/README.md, gifts).
+    const outcome = await model.transaction(async transaction => {
       // A free gift moves no coins (and an update that changes nothing counts no row).
       if (price > 0) {
-        // One statement moves the coins both ways, the live row locked first (as first visits do, so the two never
-        // deadlock): the room must be live or paused, the sender able to pay; otherwise it changes nothing.
-        const [ , moved ] = await model.query(PAY, {
-          replacements: { price, liveId, userId: user.id, open: [ LiveStatus.Live, LiveStatus.Paused ] },
-          type: QueryTypes.UPDATE,
-          transaction,
-        });
-        if (moved !== 2) return false;
+        const options = { replacements: { price, liveId, userId: user.id, open: [ LiveStatus.Live, LiveStatus.Paused ] }, transaction };
+        // The live row first (one lock order with first visits: live, then user).
+        const [ , opened ] = await model.query(CREDIT_LIVE, { ...options, type: QueryTypes.UPDATE });
+        if (opened !== 1) return 'closed';
+        const [ , paid ] = await model.query(DEBIT_USER, { ...options, type: QueryTypes.UPDATE });
+        // Rolls back the live's gain.
+        if (paid !== 1) ctx.throw(400, '金币不足，请先充值');
       }
       await model.query(RECORD, { replacements: { liveId, userId: user.id, giftId: gift.id }, type: QueryTypes.INSERT, transaction });
-      return true;
+      return 'paid';
     });
-    if (!paid) {
-      // Nothing was written: the room is not open, else the sender cannot pay.
-      const refusal = await ctx.service.live.checkStatus(liveId);
-      ctx.throw(400, refusal ?? '金币不足，请先充值');
-    }
+    // The room closed between the check and the update: nothing was written.
+    if (outcome === 'closed') ctx.throw(400, await ctx.service.live.checkStatus(liveId) ?? '直播间不存在');
     return gift;
   }
 }
