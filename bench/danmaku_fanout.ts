@@ -1,0 +1,163 @@
+import { Meter, sleep, waitFor } from './lib/proc';
+import { latencyStats, mb, Options, Result, round } from './lib/report';
+import { closeAll, connectUsers, isOk, joinAll, untilSilent, seedRoom } from './lib/room';
+import { Seeder } from './lib/seed';
+import { SioClient } from './lib/sio';
+import { resetData, Server, startBaseline, startProject } from './lib/servers';
+
+const SENDERS = 5;
+// The app allows 5 danmaku per 3 s per user and room; 5 senders at 20 per second need 4 per second each.
+const RATE_LIMIT = { COMMENT_RATE_LIMIT: '100', COMMENT_RATE_WINDOW: '1' };
+
+interface Step {
+  server: string;
+  viewers: number;
+  sent: number;
+  acknowledged: number;
+  expected: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+  max: number;
+  serverCpu: number;
+  serverPeakRssMb: number;
+  clientCpu: number;
+}
+
+// Danmaku from 5 senders at 20 per second for 20 s to a room of N joined viewers; every viewer should get every one.
+export default async function danmakuFanout(options: Options): Promise<Result> {
+  const sizes = options.smoke ? [ 20 ] : [ 1000, 2000 ];
+  const rate = options.smoke ? 10 : 20;
+  const seconds = options.smoke ? 2 : 20;
+  await resetData();
+  const seeder = await Seeder.open();
+  const bare = await startBaseline('socketio.js');
+  const steps: Step[] = [];
+  try {
+    for (const workers of options.smoke ? [ 2 ] : [ 2, 1 ]) {
+      const project = await startProject(workers, RATE_LIMIT);
+      try {
+        // Bare and project alternate at each size, so the machine's noise falls on both.
+        for (const n of sizes) {
+          steps.push(await fanout(seeder, bare, 'bare socket.io', n, rate, seconds, options));
+          steps.push(await fanout(seeder, project, `project, ${workers} worker${workers > 1 ? 's' : ''}`, n, rate, seconds, options));
+        }
+      } finally {
+        await project.stop();
+      }
+    }
+  } finally {
+    await bare.stop();
+    await seeder.close();
+  }
+  return report(steps, sizes, options);
+}
+
+async function fanout(seeder: Seeder, server: Server, name: string, n: number, rate: number, seconds: number, options: Options): Promise<Step> {
+  const room = await seedRoom(seeder, n + SENDERS, `danmaku${n}_${Date.now() % 1e6}`);
+  const viewers = room.viewers.slice(0, n);
+  const senderUsers = room.viewers.slice(n);
+  let clients: SioClient[] = [];
+  try {
+    clients = await connectUsers(server.url, room.viewers);
+    const viewerClients = clients.slice(0, n);
+    const senders = clients.slice(n);
+    await joinAll(viewerClients, viewers, room.id);
+    // The joins' coalesced `online` events are over before the first danmaku.
+    await untilSilent(viewerClients, 'online', 1000, 30000);
+
+    const total = rate * seconds;
+    const sentAt = new Float64Array(total);
+    const latencies = new Float64Array(total * n);
+    const count = { delivered: 0, acknowledged: 0 };
+    for (const client of viewerClients) {
+      client.on('comment', ({ content }: { content: string }) => {
+        if (content[0] !== 'c') return;
+        latencies[count.delivered++] = performance.now() - sentAt[Number(content.slice(1))];
+      });
+    }
+    const refusals: unknown[] = [];
+    const serverMeter = server.meter.begin();
+    const clientMeter = new Meter().begin();
+    const start = performance.now();
+    const acks: Array<Promise<void>> = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      sentAt[i] = performance.now();
+      const sender = i % SENDERS;
+      acks.push(senders[sender].request('comment', { live_id: room.id, data: `c${i}`, token: senderUsers[sender].token })
+        .then(reply => {
+          if (isOk(reply)) count.acknowledged++;
+          else refusals.push(reply);
+        }));
+    }
+    await Promise.all(acks);
+    const { acknowledged } = count;
+    const expected = acknowledged * n;
+    await waitFor(`${expected} danmaku deliveries`, () => count.delivered >= expected, 10000, 20).catch(() => undefined);
+    // A moment for stragglers: they count as delivered late, not as lost.
+    await sleep(200);
+    const serverUse = serverMeter.end();
+    const clientUse = clientMeter.end();
+    if (refusals.length) console.warn(`bench: ${name}: ${refusals.length} danmaku refused, e.g. ${JSON.stringify(refusals[0])}`);
+    const { delivered } = count;
+    const stats = latencyStats(Array.from(latencies.subarray(0, delivered)));
+    return {
+      server: name,
+      viewers: n,
+      sent: total,
+      acknowledged,
+      expected,
+      delivered,
+      p50: stats.p50,
+      p99: stats.p99,
+      max: stats.max,
+      serverCpu: serverUse.cpu,
+      serverPeakRssMb: mb(serverUse.peakRss),
+      clientCpu: clientUse.cpu,
+    };
+  } finally {
+    closeAll(clients);
+    // The disconnects' clean-up is over before the next run is measured.
+    await sleep(options.smoke ? 300 : 2000);
+  }
+}
+
+function report(steps: Step[], sizes: number[], options: Options): Result {
+  const largest = sizes[sizes.length - 1];
+  const find = (server: string, n: number) => steps.filter(s => s.server === server && s.viewers === n);
+  const twoWorkers = find('project, 2 workers', largest)[0];
+  // The bare run measured right before the 2-worker run at the largest size.
+  const bare = steps[steps.indexOf(twoWorkers) - 1];
+  const projectSteps = steps.filter(s => s.server.startsWith('project'));
+  const allDelivered = projectSteps.every(s => s.acknowledged === s.sent && s.delivered === s.expected);
+  const bound = options.smoke ? Infinity : 250;
+  return {
+    scenario: 'danmaku-fanout',
+    columns: [ 'server', 'viewers', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'server CPU s', 'server peak RSS MB', 'client CPU s' ],
+    rows: steps.map(s => [
+      s.server, s.viewers, `${s.delivered} / ${s.expected}${s.acknowledged < s.sent ? ` (${s.sent - s.acknowledged} refused)` : ''}`,
+      round(s.p50, 1), round(s.p99, 1), round(s.max, 1), round(s.serverCpu), s.serverPeakRssMb, round(s.clientCpu),
+    ]),
+    targets: [
+      {
+        name: '100% delivered (project)',
+        value: projectSteps.map(s => `${s.server} ${s.viewers}: ${round((100 * s.delivered) / Math.max(1, s.expected), 3)}%`).join(', '),
+        met: allDelivered,
+      },
+      {
+        name: `p99 at ${largest} viewers ≤ ${bound} ms and ≤ 2x bare (2 workers)`,
+        value: `${round(twoWorkers.p99, 1)} ms vs bare ${round(bare.p99, 1)} ms (${round(twoWorkers.p99 / bare.p99)}x)`,
+        met: options.smoke || (twoWorkers.p99 <= bound && twoWorkers.p99 <= 2 * bare.p99),
+      },
+    ],
+    notes: [
+      `${SENDERS} senders, ${steps[0].sent} danmaku each run; the project runs with COMMENT_RATE_LIMIT=100, COMMENT_RATE_WINDOW=1 (the default 5 per 3 s per user would refuse 4 per second)`,
+      'latency: from the sender\'s emit to the viewer\'s receipt, both in the load generator (one clock)',
+      'viewers join through joinLive with their tokens; sockets alternate between 127.0.0.1 and 127.0.0.2, so egg\'s sticky master splits them over both workers',
+    ],
+    data: { steps },
+  };
+}

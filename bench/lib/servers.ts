@@ -1,0 +1,151 @@
+import { ChildProcess, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { request } from 'node:http';
+import { join, resolve } from 'node:path';
+import { Seeder } from './seed';
+import { Meter, spawnServer, stopServer, waitFor } from './proc';
+
+export const ROOT = resolve(__dirname, '../..');
+const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR || 'bench/.build/app');
+const BIN = join(ROOT, 'node_modules/.bin');
+
+// The bench's own database, Redis prefix and secrets: a run never touches the app's or the tests' data.
+export const BENCH_DATABASE = process.env.BENCH_MYSQL_DATABASE || 'cilicl_live_bench';
+export const BENCH_PREFIX = `cilicl-live-bench:${BENCH_DATABASE}:`;
+export const BENCH_SECRETS = {
+  EGG_KEYS: 'bench-cookie-keys',
+  JWT_SECRET: 'bench-jwt-secret',
+  MEDIA_PUBLISH_SECRET: 'bench-publish-secret',
+  MEDIA_PLAY_SECRET: 'bench-play-secret',
+};
+
+// Ports of the servers a scenario starts: the project and its bare baseline run side by side.
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 17100);
+export const PORTS = {
+  app: PORT_BASE + 1,
+  rtmp: PORT_BASE + 35,
+  flv: PORT_BASE + 80,
+  bare: PORT_BASE + 101,
+  bareRtmp: PORT_BASE + 135,
+  bareFlv: PORT_BASE + 180,
+};
+
+export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...BENCH_SECRETS,
+    EGG_SERVER_ENV: 'prod',
+    MYSQL_DATABASE: BENCH_DATABASE,
+    REDIS_KEY_PREFIX: BENCH_PREFIX,
+    PORT: String(PORTS.app),
+    RTMP_PORT: String(PORTS.rtmp),
+    FLV_PORT: String(PORTS.flv),
+    MEDIA_BIND: '127.0.0.1',
+    TRUST_PROXY: 'false',
+    ...extra,
+  };
+}
+
+let built = false;
+
+// The app as production runs it: compiled as by `npm run tsc` (here in a copy under bench/.build, so the working tree
+// never holds compiled .js that Egg would load before its .ts), started by egg-scripts.
+export function buildProject(): string {
+  if (built) return BUILD;
+  rmSync(BUILD, { recursive: true, force: true });
+  mkdirSync(BUILD, { recursive: true });
+  for (const entry of [ 'app', 'config', 'database', 'typings', 'app.ts', 'agent.ts', 'package.json', 'tsconfig.json', '.sequelizerc' ]) {
+    cpSync(join(ROOT, entry), join(BUILD, entry), { recursive: true });
+  }
+  rmSync(join(BUILD, 'typings/app'), { recursive: true, force: true });
+  rmSync(join(BUILD, 'typings/config'), { recursive: true, force: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(BUILD, 'node_modules'));
+  // The JavaScript `npm run tsc` emits, without its type check (npm test does that): a third of the time.
+  execFileSync(join(BIN, 'tsc'), [ '-p', 'tsconfig.json', '--noCheck' ], { cwd: BUILD, stdio: [ 'ignore', 'inherit', 'inherit' ] });
+  built = true;
+  return BUILD;
+}
+
+let reset = false;
+
+// A fresh bench database (dropped, created, migrated, seeded with the gift catalogue) and no bench keys in Redis (the
+// online lists of a former run's room ids), once per run: every scenario makes rooms and users of its own.
+export async function resetData(): Promise<void> {
+  if (reset) return;
+  reset = true;
+  await Seeder.dropDatabase();
+  execFileSync('npm', [ 'run', '--silent', 'db:init' ], { cwd: ROOT, env: benchEnv(), stdio: [ 'ignore', 'ignore', 'inherit' ] });
+  const seeder = await Seeder.open();
+  try {
+    await seeder.clearRedis();
+  } finally {
+    await seeder.close();
+  }
+}
+
+export function httpStatus(url: string): Promise<number> {
+  return new Promise(done => {
+    const req = request(url, res => {
+      res.resume();
+      done(res.statusCode ?? 0);
+    });
+    req.on('error', () => done(0));
+    req.setTimeout(2000, () => req.destroy());
+    req.end();
+  });
+}
+
+export interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  meter: Meter;
+  stop(): Promise<void>;
+}
+
+async function started(name: string, child: ChildProcess, url: string, readyUrl: string, timeoutMs: number): Promise<Server> {
+  let output = '';
+  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  try {
+    await waitFor(`${name} on ${readyUrl}`, async () => {
+      if (child.exitCode !== null) throw new Error(`bench: ${name} exited (${child.exitCode}):\n${output}`);
+      return await httpStatus(readyUrl) === 200;
+    }, timeoutMs, 250);
+  } catch (err) {
+    await stopServer(child);
+    throw err;
+  }
+  return { name, url, child, meter: new Meter(child.pid), stop: () => stopServer(child) };
+}
+
+// An Egg app started as production starts it: egg-scripts, sticky, in the foreground of its own process group.
+// BENCH_CPU_PROF=<dir>: every process of it writes a V8 CPU profile there when it stops (egg-scripts passes node options
+// to the master, and egg-cluster forks the agent and workers with the master's).
+export async function startEggApp(name: string, baseDir: string, workers: number, port: number, env: NodeJS.ProcessEnv, readyPath: string): Promise<Server> {
+  const profile = process.env.BENCH_CPU_PROF;
+  const child = spawnServer(process.execPath, [
+    join(BIN, 'egg-scripts'), 'start', `--workers=${workers}`, '--sticky', `--port=${port}`, `--title=cilicl-live-bench-${port}`,
+    ...(profile ? [ '--node-options--cpu-prof', `--node-options--cpu-prof-dir=${resolve(profile)}` ] : []),
+  ], { cwd: baseDir, env });
+  const url = `http://127.0.0.1:${port}`;
+  return started(name, child, url, url + readyPath, 90000);
+}
+
+// The project in production shape: compiled, egg-scripts, `workers` workers, sticky, media server in the agent.
+export async function startProject(workers: number, extraEnv: Record<string, string> = {}): Promise<Server> {
+  return startEggApp(`the project (${workers} worker${workers > 1 ? 's' : ''})`, buildProject(), workers, PORTS.app,
+    benchEnv(extraEnv), '/api/gift/list');
+}
+// A bare baseline: one node process running a script of bench/baseline, listening on PORTS.bare.
+export async function startBaseline(script: string, env: Record<string, string> = {}, readyPath = '/'): Promise<Server> {
+  const file = join(ROOT, 'bench/baseline', script);
+  if (!existsSync(file)) throw new Error(`bench: no baseline ${file}`);
+  const child = spawnServer(process.execPath, [ file ], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(PORTS.bare), RTMP_PORT: String(PORTS.bareRtmp), FLV_PORT: String(PORTS.bareFlv), ...env },
+  });
+  const url = `http://127.0.0.1:${PORTS.bare}`;
+  return started(`the baseline ${script}`, child, url, url + readyPath, 30000);
+}

@@ -1,0 +1,378 @@
+// rest: the project's REST endpoints (room list, room read, login) against a hello-world route of a bare Egg 3 app,
+// both with 2 workers and --sticky, measured by autocannon in this process, in alternating rounds so noise hits both.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Meter, sleep, usageOf } from './lib/proc';
+import { mb, Options, Result, round, Target } from './lib/report';
+import { Seeder } from './lib/seed';
+import { PORTS, resetData, ROOT, Server, startEggApp, startProject } from './lib/servers';
+
+const WORKERS = 2;
+const PASSWORD = 'bench-rest-password';
+// The target: list and read each serve at least this share of the bare app's hello rps.
+const TARGET_RATIO = 0.5;
+// Machine-wide services the project's requests also cost (not in the server's own CPU).
+const SERVICES = [ 'mariadbd', 'mysqld', 'redis-server' ];
+
+interface Sizes {
+  rooms: number;
+  owners: number;
+  loginUsers: number;
+  rounds: number;
+  // Seconds of each measured run, of login's, of each endpoint's warm-up.
+  seconds: number;
+  loginSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  // scrypt makes a login cost ~45 ms of CPU: a few connections already queue on it.
+  loginConnections: number;
+}
+
+const FULL: Sizes = {
+  rooms: 200, owners: 50, loginUsers: 50, rounds: 2, seconds: 8, loginSeconds: 6, warmupSeconds: 3, connections: 100, loginConnections: 10,
+};
+const SMOKE: Sizes = {
+  rooms: 20, owners: 5, loginUsers: 3, rounds: 1, seconds: 1, loginSeconds: 1, warmupSeconds: 0.5, connections: 10, loginConnections: 2,
+};
+
+type EndpointName = 'hello' | 'list' | 'read' | 'login';
+const ORDER: EndpointName[] = [ 'hello', 'list', 'read', 'login' ];
+const PROJECT_ENDPOINTS: EndpointName[] = [ 'list', 'read', 'login' ];
+
+interface Endpoint {
+  name: EndpointName;
+  label: string;
+  server: Server;
+  connections: number;
+  seconds: number;
+  // autocannon's request list: one request, rebuilt for each send where it has setupRequest.
+  requests: () => autocannon.Request[];
+}
+
+interface Run {
+  endpoint: EndpointName;
+  // 0: the warm-up, left out of every figure.
+  round: number;
+  connections: number;
+  seconds: number;
+  // autocannon's requests.average (mean of its per-second samples), and completed responses / duration.
+  rps: number;
+  rpsOverall: number;
+  requests: number;
+  latencyMs: { average: number; p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  serverCpu: number;
+  serverCpuMsPerRequest: number;
+  serverPeakRssMB: number;
+  servicesCpu: number;
+  servicesCpuMsPerRequest: number;
+  loadGenCpu: number;
+  // Share of its one core the load generator used: near 1, it and not the server may set the pace.
+  loadGenBusy: number;
+}
+
+interface Reply {
+  status: number;
+  body: any;
+}
+
+async function call(url: string, init: RequestInit = {}): Promise<Reply> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15000) });
+  const text = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, body: text };
+  }
+}
+
+function post(url: string, body: unknown): Promise<Reply> {
+  return call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+function expect(what: string, ok: boolean, reply: Reply): void {
+  if (!ok) throw new Error(`bench: rest: ${what} answered ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
+}
+
+// autocannon's run, stopped if it outlives its duration by 30 s and abandoned 15 s later.
+function cannon(options: autocannon.Options, seconds: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    let instance: autocannon.Instance | undefined;
+    const stopAt = setTimeout(() => instance?.stop(), seconds * 1000 + 30000);
+    const giveUp = setTimeout(() => reject(new Error(`bench: rest: autocannon on ${options.url} did not end`)), seconds * 1000 + 45000);
+    instance = autocannon(options, (err, result) => {
+      clearTimeout(stopAt);
+      clearTimeout(giveUp);
+      if (err) reject(err);
+      else resolve(result);
+    });
+  });
+}
+
+function servicePids(): number[] {
+  const pids: number[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (SERVICES.includes(readFileSync(`/proc/${name}/comm`, 'utf8').trim())) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+const servicesCpu = (pids: number[]) => pids.reduce((sum, pid) => sum + (usageOf(pid).cpu.get(pid) ?? 0), 0);
+
+async function measure(endpoint: Endpoint, roundNo: number, seconds: number, pids: number[]): Promise<Run> {
+  const { server } = endpoint;
+  const client = new Meter().begin();
+  const services = servicesCpu(pids);
+  server.meter.begin();
+  const result = await cannon({
+    url: server.url,
+    connections: endpoint.connections,
+    pipelining: 1,
+    duration: seconds,
+    requests: endpoint.requests(),
+  }, seconds);
+  const used = server.meter.end();
+  const servicesUsed = servicesCpu(pids) - services;
+  const loadGen = client.end();
+  const requests = result.requests.total;
+  const statusCodes: Record<string, number> = {};
+  for (const [ code, stat ] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
+  const run: Run = {
+    endpoint: endpoint.name,
+    round: roundNo,
+    connections: endpoint.connections,
+    seconds: result.duration,
+    rps: round(result.requests.average, 1),
+    rpsOverall: round(requests / result.duration, 1),
+    requests,
+    latencyMs: {
+      average: round(result.latency.average),
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+    serverCpu: round(used.cpu),
+    serverCpuMsPerRequest: round(used.cpu * 1000 / Math.max(1, requests), 3),
+    serverPeakRssMB: mb(used.peakRss),
+    servicesCpu: round(servicesUsed),
+    servicesCpuMsPerRequest: round(servicesUsed * 1000 / Math.max(1, requests), 3),
+    loadGenCpu: round(loadGen.cpu),
+    loadGenBusy: round(loadGen.cpu / result.duration),
+  };
+  console.log(`bench: rest: ${roundNo ? `round ${roundNo}` : 'warm-up'} ${endpoint.label}: ${run.rps} rps, p99 ${run.latencyMs.p99} ms, ` +
+    `server ${run.serverCpuMsPerRequest} ms CPU/req, ${run.non2xx} non-2xx, ${run.errors} errors`);
+  return run;
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+const mean = (values: number[]) => sum(values) / Math.max(1, values.length);
+
+export default async function run(options: Options): Promise<Result> {
+  const sizes = options.smoke ? SMOKE : FULL;
+  const servers: Server[] = [];
+  const began = Date.now();
+  const phase = (what: string) => console.log(`bench: rest: ${what} (${round((Date.now() - began) / 1000, 1)} s)`);
+  let seeder: Seeder | undefined;
+  try {
+    await resetData();
+    seeder = await Seeder.open();
+
+    // 200 rooms of 50 owners, newest first in the list: most live, a few paused, not started or ended.
+    const owners = await seeder.users(sizes.owners, 'rest_owner');
+    const byStatus: Record<string, number> = {};
+    const roomIds: number[] = [];
+    for (let i = 0; i < sizes.rooms; i++) {
+      const status = i % 20 === 0 ? 3 : i % 20 === 1 ? 2 : i % 20 === 2 ? 0 : 1;
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+      roomIds.push((await seeder.live(owners[i % owners.length], status, `bench room ${i}`)).id);
+    }
+
+    phase(`database reset, ${sizes.rooms} rooms seeded`);
+    const started = await Promise.allSettled([
+      startProject(WORKERS),
+      startEggApp(`the bare Egg 3 app (${WORKERS} workers)`, join(ROOT, 'bench/baseline/hello-egg'), WORKERS, PORTS.bare,
+        { ...process.env, EGG_SERVER_ENV: 'prod', EGG_KEYS: 'bench-hello-egg-keys' }, '/'),
+    ]);
+    for (const outcome of started) if (outcome.status === 'fulfilled') servers.push(outcome.value);
+    for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
+    const [ project, bare ] = servers;
+    phase('both apps started');
+
+    // Login needs a real scrypt digest: users registered through the API, one after another.
+    const logins: string[] = [];
+    for (let i = 0; i < sizes.loginUsers; i++) {
+      const username = `rest_login_${i}`;
+      const reply = await post(`${project.url}/api/reg`, { username, password: PASSWORD, repassword: PASSWORD });
+      expect(`POST /api/reg ${username}`, reply.status === 200, reply);
+      logins.push(username);
+    }
+    phase(`${sizes.loginUsers} login users registered`);
+
+    // Each endpoint answers as it should before it is measured.
+    const hello = await call(`${bare.url}/`);
+    expect('the bare app\'s GET /', hello.status === 200, hello);
+    const list = await call(`${project.url}/api/live/list/1`);
+    expect('GET /api/live/list/1', list.status === 200 && Array.isArray(list.body?.data) &&
+      list.body.data.length === Math.min(10, sizes.rooms), list);
+    const read = await call(`${project.url}/api/live/read/${roomIds[roomIds.length - 1]}`);
+    expect('GET /api/live/read/:id', read.status === 200 && read.body?.data?.data?.user?.username !== undefined, read);
+    const login = await post(`${project.url}/api/login`, { username: logins[0], password: PASSWORD });
+    expect('POST /api/login', login.status === 200 && typeof login.body?.data?.token === 'string', login);
+
+    let nextRoom = 0;
+    let nextLogin = 0;
+    const endpoints: Record<EndpointName, Endpoint> = {
+      hello: {
+        name: 'hello', label: 'GET / (bare Egg 3)', server: bare, connections: sizes.connections, seconds: sizes.seconds,
+        requests: () => [{ method: 'GET', path: '/' }],
+      },
+      list: {
+        name: 'list', label: 'GET /api/live/list/1', server: project, connections: sizes.connections, seconds: sizes.seconds,
+        requests: () => [{ method: 'GET', path: '/api/live/list/1' }],
+      },
+      read: {
+        name: 'read', label: 'GET /api/live/read/:id', server: project, connections: sizes.connections, seconds: sizes.seconds,
+        // Every send asks for the next of the rooms, round robin over all of them.
+        requests: () => [{
+          method: 'GET',
+          setupRequest: req => ({ ...req, path: `/api/live/read/${roomIds[nextRoom++ % roomIds.length]}` }),
+        }],
+      },
+      login: {
+        name: 'login', label: 'POST /api/login', server: project, connections: sizes.loginConnections, seconds: sizes.loginSeconds,
+        // Usernames in rotation: no user has two logins in flight, so the per-user limit of attempts never trips.
+        requests: () => [{
+          method: 'POST',
+          path: '/api/login',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: req => ({ ...req, body: JSON.stringify({ username: logins[nextLogin++ % logins.length], password: PASSWORD }) }),
+        }],
+      },
+    };
+
+    const pids = servicePids();
+    const runs: Run[] = [];
+    for (const name of ORDER) {
+      runs.push(await measure(endpoints[name], 0, Math.min(sizes.warmupSeconds, endpoints[name].seconds), pids));
+      await sleep(300);
+    }
+    for (let r = 1; r <= sizes.rounds; r++) {
+      for (const name of ORDER) {
+        runs.push(await measure(endpoints[name], r, endpoints[name].seconds, pids));
+        await sleep(300);
+      }
+    }
+
+    const measured = runs.filter(entry => entry.round > 0);
+    const of = (name: EndpointName) => measured.filter(entry => entry.endpoint === name);
+    const helloRps = mean(of('hello').map(entry => entry.rps));
+    const summary = Object.fromEntries(ORDER.map(name => {
+      const mine = of(name);
+      const requests = sum(mine.map(entry => entry.requests));
+      const rps = mean(mine.map(entry => entry.rps));
+      return [ name, {
+        label: endpoints[name].label,
+        rps: round(rps, 1),
+        ratioToHello: round(rps / helloRps),
+        // Each round against that round's own hello.
+        roundRatios: mine.map(entry => round(entry.rps / (of('hello').find(h => h.round === entry.round)?.rps ?? NaN))),
+        p99Ms: Math.max(...mine.map(entry => entry.latencyMs.p99)),
+        p99MsMean: round(mean(mine.map(entry => entry.latencyMs.p99))),
+        serverCpuMsPerRequest: round(sum(mine.map(entry => entry.serverCpu)) * 1000 / Math.max(1, requests), 3),
+        servicesCpuMsPerRequest: round(sum(mine.map(entry => entry.servicesCpu)) * 1000 / Math.max(1, requests), 3),
+        loadGenBusyMax: Math.max(...mine.map(entry => entry.loadGenBusy)),
+        non2xx: sum(mine.map(entry => entry.non2xx)),
+        errors: sum(mine.map(entry => entry.errors)),
+        timeouts: sum(mine.map(entry => entry.timeouts)),
+        statusCodes: mine.reduce((codes, entry) => {
+          for (const [ code, count ] of Object.entries(entry.statusCodes)) codes[code] = (codes[code] ?? 0) + count;
+          return codes;
+        }, {} as Record<string, number>),
+      }];
+    })) as Record<EndpointName, {
+      label: string; rps: number; ratioToHello: number; roundRatios: number[]; p99Ms: number; p99MsMean: number;
+      serverCpuMsPerRequest: number; servicesCpuMsPerRequest: number; loadGenBusyMax: number; non2xx: number; errors: number;
+      timeouts: number; statusCodes: Record<string, number>;
+    }>;
+
+    const clean = (name: EndpointName) => summary[name].non2xx === 0 && summary[name].errors === 0;
+    const suspect = PROJECT_ENDPOINTS.filter(name => !clean(name));
+    const targets: Target[] = [ 'list', 'read' ].map(name => {
+      const figures = summary[name as EndpointName];
+      const faults = clean(name as EndpointName) ? '' : `; ${figures.non2xx} non-2xx and ${figures.errors} errors: SUSPECT`;
+      return {
+        name: `${figures.label} >= ${TARGET_RATIO}x hello rps`,
+        value: `${figures.rps} rps = ${figures.ratioToHello}x hello ${round(helloRps, 1)} rps (rounds: ${figures.roundRatios.map(r => `${r}x`).join(', ')})${faults}`,
+        met: figures.ratioToHello >= TARGET_RATIO && clean(name as EndpointName),
+      };
+    });
+
+    const busiest = Math.max(...measured.map(entry => entry.loadGenBusy));
+    const notes = [
+      `each app: ${WORKERS} workers, egg-scripts --sticky, production env, pinned to CPU 0; egg's sticky master hands each connection ` +
+        'to a worker by a hash of the client address, so all of autocannon\'s connections from 127.0.0.1 land on ONE worker ' +
+        'in both apps alike: the rps are one worker\'s, the other idles',
+      `autocannon in this process (CPU 1): ${sizes.connections} connections (login ${sizes.loginConnections}), pipelining 1, ` +
+        `${sizes.rounds} round(s) of hello, list, read, login at ${sizes.seconds} s each (login ${sizes.loginSeconds} s), ` +
+        `after a ${sizes.warmupSeconds} s warm-up of each; rps is autocannon's requests.average, averaged over the rounds; ` +
+        'p99 the worst round\'s',
+      `${sizes.rooms} rooms of ${sizes.owners} owners (status 1 live ${byStatus[1] ?? 0}, 2 paused ${byStatus[2] ?? 0}, ` +
+        `0 not started ${byStatus[0] ?? 0}, 3 ended ${byStatus[3] ?? 0}); read asks for each in turn; login rotates over ` +
+        `${sizes.loginUsers} users registered through /api/reg; login has no target: scrypt (N=16384, r=8) makes it CPU-bound by design`,
+      'the bare app is Egg 3 with its default plugins and one GET / answering {msg, data} JSON; CSRF is off in it, as in the ' +
+        'project, so neither mints a csrfToken cookie per request',
+      'server CPU: every process of the app (master, agent, workers) over each run; DB+Redis CPU: the machine\'s ' +
+        `${SERVICES.join('/')} processes over the same run (anything else using them counts too)`,
+      `load generator: busiest at ${Math.round(busiest * 100)}% of its core${busiest > 0.9 ? ' — near saturation: it may cap the rps it measures' : ''}`,
+    ];
+    if (suspect.length) {
+      notes.push(`SUSPECT run: non-2xx or errors from the project on ${suspect.map(name =>
+        `${name} (${summary[name].non2xx} non-2xx ${JSON.stringify(summary[name].statusCodes)}, ${summary[name].errors} errors, ` +
+        `${summary[name].timeouts} timeouts)`).join('; ')}`);
+    }
+    if (!clean('hello')) notes.push(`the bare app answered ${summary.hello.non2xx} non-2xx and ${summary.hello.errors} errors`);
+
+    return {
+      scenario: 'rest',
+      columns: [ 'endpoint', 'rps (mean)', 'p99 ms', 'x hello', 'server CPU ms/req', 'DB+Redis CPU ms/req', 'non-2xx', 'errors' ],
+      rows: ORDER.map(name => {
+        const figures = summary[name];
+        return [ figures.label, figures.rps, figures.p99Ms, figures.ratioToHello, figures.serverCpuMsPerRequest,
+          name === 'hello' ? '-' : figures.servicesCpuMsPerRequest, figures.non2xx, figures.errors ];
+      }),
+      targets,
+      notes,
+      data: {
+        sizes,
+        workers: WORKERS,
+        rooms: { count: sizes.rooms, byStatus, ids: [ roomIds[0], roomIds[roomIds.length - 1] ] },
+        helloRps: round(helloRps, 1),
+        summary,
+        runs,
+      },
+    };
+  } finally {
+    await Promise.all(servers.map(server => server.stop()));
+    await seeder?.close();
+  }
+}
