@@ -1,6 +1,7 @@
 // npm run bench [-- <scenario>...]: every scenario (or the named ones) at full size; npm run bench:smoke: all at tiny sizes.
 import { cpuTicks, relaunchPinned } from './lib/proc';
 import { machine, Options, print, Result, save, Scenario } from './lib/report';
+import { shareProjects, stopSharedProjects } from './lib/servers';
 import mediaFanout from './media_fanout';
 import danmakuFanout from './danmaku_fanout';
 import gifts from './gifts';
@@ -27,6 +28,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const chosen = names.length ? names : Object.keys(SCENARIOS);
+  if (options.smoke) shareProjects();
   console.log(`bench: ${chosen.join(', ')}${options.smoke ? ' (smoke)' : ''} on ${JSON.stringify(machine())}`);
   const summary: Array<{ name: string; result?: Result; error?: string; seconds: number; steal: number }> = [];
   for (const name of chosen) {
@@ -48,6 +50,7 @@ async function main(): Promise<number> {
       summary.push({ name, error: (err as Error).message, seconds: (Date.now() - startedAt.getTime()) / 1000, steal: stolen() });
     }
   }
+  await stopSharedProjects();
   console.log('\nbench: summary');
   for (const { name, result, error, seconds, steal } of summary) {
     const targets = result?.targets.map(t => `${t.name}: ${t.met ? 'met' : 'MISSED'}`).join('; ') || 'no target';

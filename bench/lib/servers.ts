@@ -133,11 +133,44 @@ export async function startEggApp(name: string, baseDir: string, workers: number
   return started(name, child, url, url + readyPath, 90000);
 }
 
+// At smoke size one project serves every scenario that asks for the same shape (six starts were most of the time, and
+// the smoke measures nothing); the runner stops them at the end.
+let sharing = false;
+const shared = new Map<string, Promise<Server>>();
+
 // The project in production shape: compiled, egg-scripts, `workers` workers, sticky, media server in the agent.
 export async function startProject(workers: number, extraEnv: Record<string, string> = {}): Promise<Server> {
-  return startEggApp(`the project (${workers} worker${workers > 1 ? 's' : ''})`, buildProject(), workers, PORTS.app,
-    benchEnv(extraEnv), '/api/gift/list');
+  if (!sharing) {
+    return startEggApp(`the project (${workers} worker${workers > 1 ? 's' : ''})`, buildProject(), workers, PORTS.app,
+      benchEnv(extraEnv), '/api/gift/list');
+  }
+  const shape = JSON.stringify([ workers, extraEnv ]);
+  let server = shared.get(shape);
+  if (!server) {
+    // Other shapes on ports of their own, past the baselines'; the plain one keeps PORTS, where media-fanout finds its
+    // media server.
+    const plain = JSON.stringify([ 2, {}]);
+    const offset = shape === plain ? 0 : 200 * (1 + [ ...shared.keys() ].filter(key => key !== plain).length);
+    const port = PORTS.app + offset;
+    server = startEggApp(`the project (${workers} workers, shared)`, buildProject(), workers, port, benchEnv({
+      ...extraEnv, PORT: String(port), RTMP_PORT: String(PORTS.rtmp + offset), FLV_PORT: String(PORTS.flv + offset),
+    }), '/api/gift/list');
+    shared.set(shape, server);
+  }
+  // Stopped by stopSharedProjects(), not by the scenario.
+  return { ...await server, stop: async () => undefined };
 }
+
+export function shareProjects(): void {
+  sharing = true;
+}
+
+export async function stopSharedProjects(): Promise<void> {
+  const servers = await Promise.allSettled(shared.values());
+  shared.clear();
+  await Promise.all(servers.map(outcome => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)));
+}
+
 // A bare baseline: one node process running a script of bench/baseline, listening on PORTS.bare.
 export async function startBaseline(script: string, env: Record<string, string> = {}, readyPath = '/'): Promise<Server> {
   const file = join(ROOT, 'bench/baseline', script);
