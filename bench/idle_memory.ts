@@ -1,5 +1,5 @@
 import { sleep, usageOf } from './lib/proc';
-import { mb, Options, Result, round } from './lib/report';
+import { mb, Options, percentile, Result, round } from './lib/report';
 import { closeAll, connectUsers, joinAll, untilSilent, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';
 import { resetData, Server, startBaseline, startProject } from './lib/servers';
@@ -60,7 +60,7 @@ async function medianRss(server: Server): Promise<number> {
     samples.push(usageOf(server.child.pid as number).rss);
     await sleep(200);
   }
-  return samples.sort((a, b) => a - b)[5];
+  return percentile(samples.sort((a, b) => a - b), 50);
 }
 
 async function idle(seeder: Seeder, server: Server, name: string, n: number, settleMs: number): Promise<Step> {

@@ -1,5 +1,5 @@
 import { Meter, sleep, within } from './lib/proc';
-import { Options, Result, round } from './lib/report';
+import { mb, Options, percentile, Result, round } from './lib/report';
 import { closeAll, connectUsers, isOk, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';
 import { resetData, startProject } from './lib/servers';
@@ -77,9 +77,9 @@ async function storm(clients: SioClient[], tokens: string[], liveId: number, ser
     viewers: n,
     seconds,
     serverCpu: serverUse.cpu,
-    serverRssMb: Math.round(serverUse.peakRss / 2 ** 20),
+    serverRssMb: mb(serverUse.peakRss),
     clientCpu: clientUse.cpu,
-    eventsMedian: sorted[Math.floor(n / 2)],
+    eventsMedian: percentile(sorted, 50),
     eventsMax: sorted[n - 1],
   };
 }
