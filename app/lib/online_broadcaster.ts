@@ -1,11 +1,11 @@
 import { Application } from 'egg';
 import { Redis } from 'ioredis';
-import { roomOf } from './socket_session';
+import { liveRoom } from './socket_session';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-// Tells this worker's sockets in a room the room's online list. Any worker's change is published (cache service,
-// onlineChannel); each worker reads the list itself and emits it to its own sockets only, at most once per
+// Tells this worker's sockets in a room the room's online list. Any worker's change is published (online service,
+// service.online.channel); each worker reads the list itself and emits it to its own sockets only, at most once per
 // config.realtime.online.interval ms per room and always once after the last change. So a burst of N joins costs
 // each viewer a few events, not N, and a worker never sends a list older than one it sent before.
 export class OnlineBroadcaster {
@@ -20,7 +20,7 @@ export class OnlineBroadcaster {
   }
 
   async start() {
-    const channel = this.app.createAnonymousContext().service.cache.onlineChannel;
+    const channel = this.app.createAnonymousContext().service.online.channel;
     // A subscribed connection can send nothing else: a connection of its own.
     this.subscriber = this.app.redis.duplicate() as unknown as Redis;
     this.subscriber.on('message', (_channel: string, live: string) => this.changed(Number(live)));
@@ -57,14 +57,14 @@ export class OnlineBroadcaster {
   }
 
   private async emit(liveId: number, limit: number) {
-    const { count, data, clients, last } = await this.app.createAnonymousContext().service.cache.onlineSnapshot(liveId, limit);
+    const { count, data, clients, last } = await this.app.createAnonymousContext().service.online.snapshot(liveId, limit);
     if (!last || !this.hasSockets(liveId)) return;
     // The contract's fields, with count added: data and clients are the newest `limit`, count is exact.
-    this.app.io.of('/').to(roomOf(liveId)).local.emit('online', { clients, action: last.action, user: last.user, data, count });
+    this.app.io.of('/').to(liveRoom(liveId)).local.emit('online', { clients, action: last.action, user: last.user, data, count });
   }
 
   private hasSockets(liveId: number): boolean {
-    const room = this.app.io.of('/').adapter.rooms[roomOf(liveId)];
+    const room = this.app.io.of('/').adapter.rooms[liveRoom(liveId)];
     return Boolean(room && room.length);
   }
 }

@@ -1,6 +1,6 @@
 import { Application, Context } from 'egg';
 import { Socket } from 'socket.io';
-import { OnlineUser, roomOf, sessionOf } from '../lib/socket_session';
+import { OnlineUser, liveRoom, sessionOf } from '../lib/socket_session';
 
 // Every worker, every config.realtime.online.heartbeat seconds: marks its joined sockets alive in each room's online
 // list (and lists again any that were lost), so that only a dead worker's entries go stale. A socket whose user has
@@ -29,8 +29,8 @@ export default (app: Application) => ({
       const { lives } = sessionOf(socket);
       if (gone.has(socket)) {
         for (const liveId of lives.keys()) {
-          socket.leave(roomOf(liveId));
-          sent.push(ctx.service.cache.leaveOnline(liveId, socket.id));
+          socket.leave(liveRoom(liveId));
+          sent.push(ctx.service.online.leave(liveId, socket.id));
         }
         lives.clear();
         continue;
@@ -41,7 +41,7 @@ export default (app: Application) => ({
         byLive.set(liveId, entries);
       }
     }
-    for (const [ liveId, entries ] of byLive) sent.push(ctx.service.cache.touchOnline(liveId, entries));
+    for (const [ liveId, entries ] of byLive) sent.push(ctx.service.online.touch(liveId, entries));
     await Promise.all(sent);
   },
 });

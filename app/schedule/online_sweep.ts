@@ -5,7 +5,7 @@ import { Application, Context } from 'egg';
 export default (app: Application) => ({
   schedule: { type: 'worker', interval: app.config.realtime.online.heartbeat * 1000 },
   async task(ctx: Context) {
-    const removed = await ctx.service.cache.sweepOnline(Date.now() - app.config.realtime.online.stale * 1000);
+    const removed = await ctx.service.online.sweep(Date.now() - app.config.realtime.online.stale * 1000);
     if (removed) ctx.logger.info('[online] swept %d socket(s) without a heartbeat', removed);
   },
 });

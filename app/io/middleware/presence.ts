@@ -14,5 +14,5 @@ export default () => async function presence(ctx: Context, next: () => Promise<v
   const session = sessionOf(socket);
   const lives = [ ...session.lives.keys() ];
   session.lives.clear();
-  await Promise.all(lives.map(liveId => ctx.service.cache.leaveOnline(liveId, socket.id)));
+  await Promise.all(lives.map(liveId => ctx.service.online.leave(liveId, socket.id)));
 };

@@ -15,7 +15,7 @@ describe('test/app/schedule/online_heartbeat.test.ts', () => {
     const viewer = await registerAndLogin();
     const socket = await connect(await appUrl(), { token: viewer.token });
     assert.equal((await request(socket, 'joinLive', { live_id: live.id })).data.action, 'ok');
-    const cache = app.mockContext().service.cache;
+    const online = app.mockContext().service.online;
     const alive = `${app.config.cache.prefix}online_${live.id}:alive`;
 
     // As if the last heartbeat were long ago; this one brings it back.
@@ -23,11 +23,11 @@ describe('test/app/schedule/online_heartbeat.test.ts', () => {
     await app.runSchedule('online_heartbeat');
     assert(Number(await app.redis.zscore(alive, socket.id)) > Date.now() - 5000);
     await app.runSchedule('online_sweep');
-    assert.deepEqual((await cache.onlineSnapshot(live.id, 100)).clients, [ socket.id ]);
+    assert.deepEqual((await online.snapshot(live.id, 100)).clients, [ socket.id ]);
 
     await app.redis.del(...await app.redis.keys(`${app.config.cache.prefix}online_${live.id}:*`));
     await app.runSchedule('online_heartbeat');
-    const list = await cache.onlineSnapshot(live.id, 100);
+    const list = await online.snapshot(live.id, 100);
     assert.deepEqual(list.data, [{ id: viewer.id, name: viewer.username, avatar: '' }]);
   });
 });

@@ -11,15 +11,15 @@ describe('test/app/schedule/online_sweep.test.ts', () => {
   });
 
   it('unlists the sockets whose heartbeat is older than config.realtime.online.stale seconds', async () => {
-    const cache = app.mockContext().service.cache;
+    const online = app.mockContext().service.online;
     const liveId = 4100000000 + Math.floor(Math.random() * 1000000);
     const user = { id: 1, name: 'gone', avatar: '' };
     const { stale } = app.config.realtime.online;
-    await cache.joinOnline(liveId, 'from-a-dead-worker', user, Date.now() - (stale + 1) * 1000);
-    await cache.joinOnline(liveId, 'recent', { ...user, id: 2 }, Date.now());
+    await online.join(liveId, 'from-a-dead-worker', user, Date.now() - (stale + 1) * 1000);
+    await online.join(liveId, 'recent', { ...user, id: 2 }, Date.now());
     await app.runSchedule('online_sweep');
-    const list = await cache.onlineSnapshot(liveId, 100);
+    const list = await online.snapshot(liveId, 100);
     assert.deepEqual(list.clients, [ 'recent' ]);
-    await cache.leaveOnline(liveId, 'recent');
+    await online.leave(liveId, 'recent');
   });
 });
