@@ -42,9 +42,9 @@ export interface BizConfig {
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
     logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   };
-  liveCache: {
+  answerCache: {
     // Seconds each worker keeps public room answers (list pages, reads, room status, the gift catalogue); 0 turns the
-    // cache off. A new room or a status change clears it at once in every worker of the host (app/lib/live_cache.ts).
+    // cache off. A new room or a status change clears it at once in every worker of the host (app/lib/answer_cache.ts).
     ttl: number;
     // Answers kept at most, whatever pages and rooms clients ask for.
     maxEntries: number;
@@ -208,8 +208,8 @@ export default (appInfo: EggAppInfo) => {
   };
   checkMediaSecrets(config.media);
 
-  config.liveCache = {
-    ttl: intFromEnv('LIVE_CACHE_TTL', 5, 0),
+  config.answerCache = {
+    ttl: intFromEnv('ANSWER_CACHE_TTL', 5, 0),
     maxEntries: 1000,
   };
 
@@ -246,7 +246,7 @@ export default (appInfo: EggAppInfo) => {
     namespace: {
       '/': {
         connectionMiddleware: [ 'auth', 'presence' ],
-        packetMiddleware: [ 'inOrder' ],
+        packetMiddleware: [ 'reservedEvents', 'inOrder' ],
       },
     },
     redis: ioRedis(config.cache.prefix),

@@ -29,6 +29,13 @@ export default {
     this.body = { msg, data };
   },
 
+  // The course's socket refusal: to the sender alone, on the event named after its socket id, and to its ack if any.
+  socketFail(this: Context, message: string, ack?: (reply: unknown) => void) {
+    const reply = this.helper.parseMsg('error', message);
+    this.socket.emit(this.socket.id, reply);
+    ack?.(reply);
+  },
+
   // Signs a login token that expires after config.auth.tokenTtl seconds; the random jwtid makes every login's token distinct.
   getToken(this: Context, payload: TokenPayload): string {
     const { jwt, config } = this.app;

@@ -15,7 +15,7 @@ export default () => async function auth(ctx: Context, next: () => Promise<void>
     } catch (err) {
       const { message } = clientError(err as ThrownError, ctx.showErrorDetails());
       // After socket.io's CONNECT (sent on the next tick, once next() runs), so the client has its listeners set.
-      setImmediate(() => ctx.socket.emit(ctx.socket.id, ctx.helper.parseMsg('error', message)));
+      setImmediate(() => ctx.socketFail(message));
     }
   }
   await next();
