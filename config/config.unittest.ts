@@ -15,9 +15,9 @@ export default () => {
   };
 
   // Off: tests write rooms through the models too and read them back at once. The cache tests turn it on
-  // (the media tests' cluster through LIVE_CACHE_TTL).
-  config.liveCache = {
-    ttl: intFromEnv('LIVE_CACHE_TTL', 0, 0),
+  // (the media tests' cluster through ANSWER_CACHE_TTL).
+  config.answerCache = {
+    ttl: intFromEnv('ANSWER_CACHE_TTL', 0, 0),
   };
 
   config.logger = {

@@ -1,13 +1,13 @@
 import { Application } from 'egg';
-import { LiveCache } from '../lib/live_cache';
+import { AnswerCache } from '../lib/answer_cache';
 
-const LIVE_CACHE = Symbol('Application#liveCache');
+const ANSWER_CACHE = Symbol('Application#answerCache');
 
 export default {
-  // This worker's cache of public room answers (app/lib/live_cache.ts).
-  get liveCache(): LiveCache {
-    const app = this as unknown as Application & { [LIVE_CACHE]?: LiveCache };
-    if (!app[LIVE_CACHE]) app[LIVE_CACHE] = new LiveCache(app.config.liveCache);
-    return app[LIVE_CACHE];
+  // This worker's cache of public room answers (app/lib/answer_cache.ts).
+  get answerCache(): AnswerCache {
+    const app = this as unknown as Application & { [ANSWER_CACHE]?: AnswerCache };
+    if (!app[ANSWER_CACHE]) app[ANSWER_CACHE] = new AnswerCache(app.config.answerCache);
+    return app[ANSWER_CACHE];
   },
 };

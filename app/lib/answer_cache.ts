@@ -6,9 +6,9 @@ export const LIVE_CHANGED = 'live-changed';
 // change mostly in their counters. A room created, or whose status changes (changestatus, a stream starting or
 // stopping), clears every worker's cache of this host at once (app.ts, 'live-changed'); look_count and coin, rows
 // written outside the app, and other hosts' changes may be up to `ttl` seconds old.
-export class LiveCache {
+export class AnswerCache {
   private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
-  // config.liveCache, read at each use.
+  // config.answerCache, read at each use.
   private readonly config: { ttl: number; maxEntries: number };
 
   constructor(config: { ttl: number; maxEntries: number }) {

@@ -45,4 +45,5 @@ export function onlineUserOf(user: SocketUser): OnlineUser {
   return { id: user.id, name: user.nickname || user.username, avatar: user.avatar };
 }
 
-export const roomOf = (liveId: number) => `live_${liveId}`;
+// The socket.io room of a live (the course's name).
+export const liveRoom = (liveId: number) => `live_${liveId}`;

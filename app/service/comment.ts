@@ -5,7 +5,7 @@ import { QueryTypes } from 'sequelize';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // NOW() in the connection's time zone (MYSQL_TIMEZONE), as the models write their times.
-const STORE = 'INSERT INTO comment (content, user_id, live_id, created_time, updated_time) VALUES (:text, :userId, :liveId, NOW(), NOW())';
+const INSERT_COMMENT = 'INSERT INTO comment (content, user_id, live_id, created_time, updated_time) VALUES (:text, :userId, :liveId, NOW(), NOW())';
 
 export default class CommentService extends Service {
   // Why a danmaku text cannot be sent, or nothing: it must say something, within config.realtime.comment.maxLength
@@ -30,6 +30,6 @@ export default class CommentService extends Service {
       ctx.throw(429, `发言太频繁，每 ${window} 秒最多 ${limit} 条`);
     }
     // Plain SQL, as gifts pay: the model layer cost more CPU than the database did (bench/README.md, danmaku-fanout).
-    await ctx.model.query(STORE, { replacements: { text, userId, liveId }, type: QueryTypes.INSERT });
+    await ctx.model.query(INSERT_COMMENT, { replacements: { text, userId, liveId }, type: QueryTypes.INSERT });
   }
 }

@@ -10,12 +10,12 @@ export type GiftAnswer = Pick<InferAttributes<Gift>, 'id' | 'name' | 'image' | '
 const CREDIT_LIVE = 'UPDATE live SET coin = coin + :price, updated_time = NOW() WHERE id = :liveId AND status IN (:open)';
 const DEBIT_USER = 'UPDATE user SET coin = coin - :price, updated_time = NOW() WHERE id = :userId AND coin >= :price';
 // NOW() in the connection's time zone (MYSQL_TIMEZONE), as the models write their times.
-const RECORD = 'INSERT INTO live_gift (live_id, user_id, gift_id, created_time, updated_time) VALUES (:liveId, :userId, :giftId, NOW(), NOW())';
+const INSERT_LIVE_GIFT = 'INSERT INTO live_gift (live_id, user_id, gift_id, created_time, updated_time) VALUES (:liveId, :userId, :giftId, NOW(), NOW())';
 
 export default class GiftService extends Service {
   // The catalogue, cheapest first (through this worker's cache: gifts change only by seeding the database).
   async list(): Promise<GiftAnswer[]> {
-    return this.app.liveCache.get('gifts', async () => {
+    return this.app.answerCache.get('gifts', async () => {
       const gifts = await this.ctx.model.Gift.findAll({ attributes: [ 'id', 'name', 'image', 'coin' ], order: [[ 'coin', 'ASC' ], [ 'id', 'ASC' ]] });
       return gifts.map(gift => gift.get({ plain: true }));
     });
@@ -44,7 +44,7 @@ export default class GiftService extends Service {
         // Rolls back the live's gain.
         if (paid !== 1) ctx.throw(400, '金币不足，请先充值');
       }
-      await model.query(RECORD, { replacements: { liveId, userId: user.id, giftId: gift.id }, type: QueryTypes.INSERT, transaction });
+      await model.query(INSERT_LIVE_GIFT, { replacements: { liveId, userId: user.id, giftId: gift.id }, type: QueryTypes.INSERT, transaction });
       return 'paid';
     });
     // The room closed between the check and the update: nothing was written.

@@ -1,7 +1,7 @@
 import { Context, Controller } from 'egg';
 import { clientError, ThrownError } from '../../common/client_error';
 import { integer, MAX_ID } from '../../common/validation';
-import { onlineUserOf, roomOf, sessionOf, SocketUser } from '../../lib/socket_session';
+import { onlineUserOf, liveRoom, sessionOf, SocketUser } from '../../lib/socket_session';
 
 const LIVE_RULES = { live_id: integer(1, MAX_ID) };
 // Empty text gets the comment service's own message.
@@ -33,12 +33,12 @@ export default class NspController extends Controller {
       const listed = onlineUserOf(user);
       const { lives } = sessionOf(socket);
       const previous = lives.get(liveId);
-      socket.join(roomOf(liveId));
+      socket.join(liveRoom(liveId));
       lives.set(liveId, listed);
       // Sent in the same tick as the session learns the live, so a leave or disconnect after it is sent after it.
       // One socket is one user in a room: joining again with another user's token lists it as that user instead.
-      const unlisted = previous && previous.id !== listed.id ? service.cache.leaveOnline(liveId, socket.id) : undefined;
-      const joined = service.cache.joinOnline(liveId, socket.id, listed);
+      const unlisted = previous && previous.id !== listed.id ? service.online.leave(liveId, socket.id) : undefined;
+      const joined = service.online.join(liveId, socket.id, listed);
       await unlisted;
       await joined;
     });
@@ -49,9 +49,9 @@ export default class NspController extends Controller {
     await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }) => {
       const { ctx, service } = this;
       const { socket } = ctx;
-      socket.leave(roomOf(liveId));
+      socket.leave(liveRoom(liveId));
       sessionOf(socket).lives.delete(liveId);
-      await service.cache.leaveOnline(liveId, socket.id);
+      await service.online.leave(liveId, socket.id);
     });
   }
 
@@ -60,7 +60,7 @@ export default class NspController extends Controller {
     await this.handle<CommentPayload>(COMMENT_RULES, async ({ live_id: liveId, data }, user) => {
       const { service, app } = this;
       await service.comment.send(user.id, liveId, data);
-      app.io.of('/').to(roomOf(liveId)).emit('comment', { user: onlineUserOf(user), content: data });
+      app.io.of('/').to(liveRoom(liveId)).emit('comment', { user: onlineUserOf(user), content: data });
     });
   }
 
@@ -69,7 +69,7 @@ export default class NspController extends Controller {
     await this.handle<GiftPayload>(GIFT_RULES, async ({ live_id: liveId, gift_id: giftId }, user) => {
       const { service, app } = this;
       const gift = await service.gift.send(user, liveId, giftId);
-      app.io.of('/').to(roomOf(liveId)).emit('gift', {
+      app.io.of('/').to(liveRoom(liveId)).emit('gift', {
         avatar: user.avatar,
         username: user.nickname || user.username,
         gift_image: gift.image,
@@ -98,9 +98,7 @@ export default class NspController extends Controller {
       const err = e as ThrownError;
       const { status, message } = clientError(err, ctx.showErrorDetails());
       if (status >= 500) ctx.logger.error(err);
-      const reply = ctx.helper.parseMsg('error', message);
-      ctx.socket.emit(ctx.socket.id, reply);
-      ack?.(reply);
+      ctx.socketFail(message, ack);
     }
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert';
-import { LiveCache } from '../../../app/lib/live_cache';
+import { AnswerCache } from '../../../app/lib/answer_cache';
 
-describe('test/app/lib/live_cache.test.ts', () => {
+describe('test/app/lib/answer_cache.test.ts', () => {
   const counter = () => {
     let loads = 0;
     return { load: async () => ++loads, get loads() { return loads; } };
@@ -9,7 +9,7 @@ describe('test/app/lib/live_cache.test.ts', () => {
 
   it('keeps an answer for ttl seconds, then loads it again', async () => {
     const config = { ttl: 0.05, maxEntries: 10 };
-    const cache = new LiveCache(config);
+    const cache = new AnswerCache(config);
     const source = counter();
     assert.equal(await cache.get('a', source.load), 1);
     assert.equal(await cache.get('a', source.load), 1);
@@ -18,20 +18,20 @@ describe('test/app/lib/live_cache.test.ts', () => {
   });
 
   it('loads once for requests that ask at the same moment', async () => {
-    const cache = new LiveCache({ ttl: 60, maxEntries: 10 });
+    const cache = new AnswerCache({ ttl: 60, maxEntries: 10 });
     const source = counter();
     assert.deepEqual(await Promise.all([ 1, 2, 3 ].map(() => cache.get('a', source.load))), [ 1, 1, 1 ]);
     assert.equal(source.loads, 1);
   });
 
   it('keeps no failure: the next request loads again', async () => {
-    const cache = new LiveCache({ ttl: 60, maxEntries: 10 });
+    const cache = new AnswerCache({ ttl: 60, maxEntries: 10 });
     await assert.rejects(cache.get('a', async () => { throw new Error('database down'); }), /database down/);
     assert.equal(await cache.get('a', async () => 'back'), 'back');
   });
 
   it('holds at most maxEntries answers, dropping the oldest, whatever keys are asked for', async () => {
-    const cache = new LiveCache({ ttl: 60, maxEntries: 3 });
+    const cache = new AnswerCache({ ttl: 60, maxEntries: 3 });
     for (let page = 1; page <= 50; page++) await cache.get(`list_${page}`, async () => page);
     const source = counter();
     // The three newest are kept; an old one is loaded again.
@@ -43,7 +43,7 @@ describe('test/app/lib/live_cache.test.ts', () => {
 
   it('with ttl 0 keeps nothing, and clear() drops everything', async () => {
     const config = { ttl: 0, maxEntries: 10 };
-    const cache = new LiveCache(config);
+    const cache = new AnswerCache(config);
     const source = counter();
     await cache.get('a', source.load);
     await cache.get('a', source.load);

@@ -93,8 +93,8 @@ describe('test/app/lib/media_server.test.ts', function() {
     cluster = await stickyCluster(port, {
       MEDIA_SERVER: 'on', RTMP_PORT: String(rtmpPort), FLV_PORT: String(flvPort), PUBLIC_HOST: '127.0.0.1',
       MEDIA_PUBLISHER_TIMEOUT: '3',
-      // The room answers stay cached for the whole run unless a status change clears them (app/lib/live_cache.ts).
-      LIVE_CACHE_TTL: '600',
+      // The room answers stay cached for the whole run unless a status change clears them (app/lib/answer_cache.ts).
+      ANSWER_CACHE_TTL: '600',
     });
     signConfig = app.config.media;
 

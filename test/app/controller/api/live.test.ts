@@ -279,13 +279,13 @@ describe('test/app/controller/api/live.test.ts', () => {
     });
   });
 
-  describe('the room answer cache (LIVE_CACHE_TTL)', () => {
+  describe('the room answer cache (ANSWER_CACHE_TTL)', () => {
     beforeEach(() => {
-      mm(app.config.liveCache, 'ttl', 60);
-      app.liveCache.clear();
+      mm(app.config.answerCache, 'ttl', 60);
+      app.answerCache.clear();
     });
 
-    afterEach(() => app.liveCache.clear());
+    afterEach(() => app.answerCache.clear());
 
     const read = async (id: number) => (await app.httpRequest().get(`/api/live/read/${id}`).expect(200)).body.data;
     const firstPage = async () => (await app.httpRequest().get('/api/live/list/1').expect(200)).body.data as Array<{ id: number; look_count: number }>;
@@ -304,7 +304,7 @@ describe('test/app/controller/api/live.test.ts', () => {
       assert.equal(checkStreamSign(app.config.media, 'play', streamPath(room.key), cached.sign), null);
       assert.equal((await firstPage()).find(live => live.id === room.id)?.look_count, 0);
 
-      mm(app.config.liveCache, 'ttl', 0);
+      mm(app.config.answerCache, 'ttl', 0);
       assert.equal((await read(room.id)).data.look_count, 7);
       assert.equal((await firstPage()).find(live => live.id === room.id)?.look_count, 7);
     });

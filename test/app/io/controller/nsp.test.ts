@@ -47,7 +47,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
   }
 
   async function snapshot(liveId: number) {
-    return app.mockContext().service.cache.onlineSnapshot(liveId, 100);
+    return app.mockContext().service.online.snapshot(liveId, 100);
   }
 
   const profile = (user: Viewer) => ({ id: user.id, name: user.username, avatar: '' });
