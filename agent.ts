@@ -1,5 +1,5 @@
 import { Agent, IBoot } from 'egg';
-import { LIVE_CHANGED } from './app/lib/live_cache';
+import { LIVE_CHANGED } from './app/lib/answer_cache';
 import { MediaServer } from './app/lib/media_server';
 
 // The agent is the one process per host: the media server lives here, so every worker's viewers see the same streams.
