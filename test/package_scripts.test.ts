@@ -34,7 +34,7 @@ describe('test/package_scripts.test.ts', () => {
   after(() => rmSync(copy, { recursive: true, force: true }));
 
   // Egg loads a stale app/model/comment.js before comment.ts and refuses to start ("can't overwrite property").
-  for (const script of [ 'dev', 'debug', 'test-local' ]) {
+  function cleansFirst(script: string) {
     it(`npm run ${script} first removes the .js that the deploy step (npm run tsc) compiled next to the .ts`, function() {
       this.timeout(60000);
       for (const [ file, content ] of compiled) writeFileSync(path.join(copy, file), content);
@@ -43,4 +43,7 @@ describe('test/package_scripts.test.ts', () => {
       assert.deepEqual(compiledNextToSource(copy), []);
     });
   }
+  cleansFirst('dev');
+  cleansFirst('debug');
+  cleansFirst('test-local');
 });
