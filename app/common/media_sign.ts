@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import md5 from 'md5';
 
-// The one place that signs and checks media URLs: the workers sign (create, read), the agent's media server checks.
-// A signature keeps Node-Media-Server's shape, `<expires unix seconds>-md5("<stream path>-<expires>-<secret>")`,
-// so course clients build their URLs unchanged; publishing and playing use different secrets.
+// The one place that signs (workers) and checks (the agent's media server) media URLs, in Node-Media-Server's shape
+// `<expires>-md5("<stream path>-<expires>-<secret>")` so course clients build URLs unchanged; one secret per action.
 
 export type StreamAction = 'publish' | 'play';
 

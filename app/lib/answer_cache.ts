@@ -1,11 +1,8 @@
 // The messenger message that clears every worker's cache: a room was created or changed status.
 export const LIVE_CHANGED = 'live-changed';
 
-// Public answers about rooms, kept by each worker for a few seconds: list pages, room reads, each room's status (the
-// check of every join, danmaku and gift) and the gift catalogue. The lobby and the room checks are the most asked and
-// change mostly in their counters. A room created, or whose status changes (changestatus, a stream starting or
-// stopping), clears every worker's cache of this host at once (app.ts, 'live-changed'); look_count and coin, rows
-// written outside the app, and other hosts' changes may be up to `ttl` seconds old.
+// The most asked public answers (list pages, room reads, room status, the gift catalogue), kept per worker for `ttl`
+// seconds; LIVE_CHANGED clears them on every worker of the host, so only counters and other hosts' changes lag.
 export class AnswerCache {
   private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
   // config.answerCache, read at each use.

@@ -4,10 +4,8 @@ import { liveRoom } from './socket_session';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-// Tells this worker's sockets in a room the room's online list. Any worker's change is published (online service,
-// service.online.channel); each worker reads the list itself and emits it to its own sockets only, at most once per
-// config.realtime.online.interval ms per room and always once after the last change. So a burst of N joins costs
-// each viewer a few events, not N, and a worker never sends a list older than one it sent before.
+// Tells this worker's sockets a room's online list whenever any worker changes it (service.online.channel): at most
+// once per config.realtime.online.interval ms and always after the last change, so a burst of joins is told once.
 export class OnlineBroadcaster {
   private readonly app: Application;
   // Rooms with a flush under way, and whether they changed since its last read.

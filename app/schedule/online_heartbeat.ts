@@ -2,9 +2,8 @@ import { Application, Context } from 'egg';
 import { Socket } from 'socket.io';
 import { OnlineUser, liveRoom, sessionOf } from '../lib/socket_session';
 
-// Every worker, every config.realtime.online.heartbeat seconds: marks its joined sockets alive in each room's online
-// list (and lists again any that were lost), so that only a dead worker's entries go stale. A socket whose user has
-// logged out, logged in elsewhere or whose token expired leaves its rooms instead: it is no longer that user.
+// Every worker: keeps its joined sockets listed (only a dead worker's entries go stale, and lost ones come back);
+// a socket whose token was revoked or expired leaves its rooms instead.
 export default (app: Application) => ({
   schedule: { type: 'all', interval: app.config.realtime.online.heartbeat * 1000 },
   async task(ctx: Context) {

@@ -1,11 +1,16 @@
 import { Service } from 'egg';
 import { OnlineUser } from '../lib/socket_session';
 
-// A room's online list, kept by the Lua scripts below so that joins and leaves from any worker apply atomically.
-// KEYS: owner (hash socket -> user), tabs (hash user -> sockets), users (zset user -> last join), profiles (hash
-// user -> JSON), sockets (zset socket -> join), alive (zset socket -> last heartbeat), last (the last change, JSON),
-// rooms (the set of lives with anyone online). Every change is published on the change channel with the live id.
-const ONLINE_PARTS = [ 'owner', 'tabs', 'users', 'profiles', 'sockets', 'alive', 'last' ];
+// A room's online list: its Redis keys, changed only by the Lua scripts below, so any worker's change is atomic.
+const ONLINE_PARTS = [
+  'owner', // hash socket -> user id
+  'tabs', // hash user id -> how many of their sockets are listed
+  'users', // zset user id -> last join
+  'profiles', // hash user id -> the user's JSON
+  'sockets', // zset socket -> join
+  'alive', // zset socket -> last heartbeat
+  'last', // the last change, JSON
+];
 
 const ONLINE_LUA = `
 local owner, tabs, users, profiles, sockets, alive, last, rooms = unpack(KEYS)
@@ -112,9 +117,8 @@ export default class OnlineService extends Service {
     return this.key('online');
   }
 
-  // EVAL, not EVALSHA: ioredis retries a NOSCRIPT later, after commands sent since, and a join must never run after
-  // the leave that follows it. Redis caches the compiled script, so only the bytes are sent again.
-  // Every script takes the room's keys, then ARGV: live id, change channel, and its own arguments.
+  // EVAL, not EVALSHA: ioredis retries a NOSCRIPT after later commands, and a join must never overtake its leave.
+  // KEYS: the room's parts, then online_rooms (lives with anyone online); ARGV: live id, channel, the script's own.
   private run(script: OnlineScript, liveId: number, ...args: Array<string | number>): Promise<unknown> {
     const base = this.key(`online_${liveId}`);
     const keys = [ ...ONLINE_PARTS.map(part => `${base}:${part}`), this.key('online_rooms') ];

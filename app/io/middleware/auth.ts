@@ -2,9 +2,8 @@ import { Context } from 'egg';
 import { clientError, ThrownError } from '../../common/client_error';
 import { sessionOf } from '../../lib/socket_session';
 
-// Connection middleware: a client may authenticate once, io(url, { query: { token } }); its events may then leave
-// the token out. A refused token does not refuse the connection (events may still carry their own, as course
-// clients' do): the reason goes to the socket on the event named after its id, as every socket error does.
+// Connection middleware: io(url, { query: { token } }) authenticates once, so events may leave the token out; a
+// refused token keeps the connection (course clients' events carry their own) and is answered as any socket error.
 export default () => async function auth(ctx: Context, next: () => Promise<void>) {
   const { token } = ctx.socket.handshake.query;
   if (typeof token === 'string' && token) {
