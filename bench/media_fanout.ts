@@ -11,7 +11,8 @@ import { FlvPlayer, playFlv, playMany } from './lib/flv_player';
 import { canPin, Meter, sleep, treeOf, waitFor } from './lib/proc';
 import { mb, Options, percentile, Result, round } from './lib/report';
 import { Seeder } from './lib/seed';
-import { BENCH_SECRETS, buildProject, PORTS, resetData, Server, startBaseline, startProject } from './lib/servers';
+import { BENCH_SECRETS, PORTS } from './lib/constants';
+import { buildProject, resetData, Server, startBaseline, startProject } from './lib/servers';
 
 // The clip loops exactly once per window (its length, a whole number of 2 s GOPs): every window holds the same bytes
 // whatever its phase, where a part of a longer clip holds a few % more or less than the clip's average.

@@ -6,7 +6,8 @@ import autocannon from 'autocannon';
 import { Meter, sleep, usageOf } from './lib/proc';
 import { mb, Options, Result, round, Target } from './lib/report';
 import { Seeder } from './lib/seed';
-import { PORTS, resetData, ROOT, Server, startEggApp, startProject } from './lib/servers';
+import { PORTS, ROOT } from './lib/constants';
+import { resetData, Server, startEggApp, startProject } from './lib/servers';
 
 const WORKERS = 2;
 const PASSWORD = 'bench-rest-password';

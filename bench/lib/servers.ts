@@ -2,33 +2,12 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
+import { BENCH_DATABASE, BENCH_PREFIX, BENCH_SECRETS, PORTS, ROOT } from './constants';
 import { Seeder } from './seed';
 import { Meter, spawnServer, stopServer, waitFor } from './proc';
 
-export const ROOT = resolve(__dirname, '../..');
 const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR || 'bench/.build/app');
 const BIN = join(ROOT, 'node_modules/.bin');
-
-// The bench's own database, Redis prefix and secrets: a run never touches the app's or the tests' data.
-export const BENCH_DATABASE = process.env.BENCH_MYSQL_DATABASE || 'cilicl_live_bench';
-export const BENCH_PREFIX = `cilicl-live-bench:${BENCH_DATABASE}:`;
-export const BENCH_SECRETS = {
-  EGG_KEYS: 'bench-cookie-keys',
-  JWT_SECRET: 'bench-jwt-secret',
-  MEDIA_PUBLISH_SECRET: 'bench-publish-secret',
-  MEDIA_PLAY_SECRET: 'bench-play-secret',
-};
-
-// Ports of the servers a scenario starts: the project and its bare baseline run side by side.
-const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 17100);
-export const PORTS = {
-  app: PORT_BASE + 1,
-  rtmp: PORT_BASE + 35,
-  flv: PORT_BASE + 80,
-  bare: PORT_BASE + 101,
-  bareRtmp: PORT_BASE + 135,
-  bareFlv: PORT_BASE + 180,
-};
 
 export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
