@@ -1,8 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Application } from 'egg';
 import { Redis } from 'ioredis';
 import { roomOf } from './socket_session';
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 // Tells this worker's sockets in a room the room's online list. Any worker's change is published (cache service,
 // onlineChannel); each worker reads the list itself and emits it to its own sockets only, at most once per

@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { BENCH_DATABASE, BENCH_PREFIX, BENCH_SECRETS, PORTS, ROOT } from './constants';
 import { Seeder } from './seed';
-import { Meter, spawnServer, stopServer, waitFor } from './proc';
+import { Meter, spawnServer, stopServer } from './proc';
+import { until } from '../../test/lib/until';
 
 const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR || 'bench/.build/app');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -88,7 +89,7 @@ async function started(name: string, child: ChildProcess, url: string, readyUrl:
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   try {
-    await waitFor(`${name} on ${readyUrl}`, async () => {
+    await until(`${name} on ${readyUrl}`, async () => {
       if (child.exitCode !== null) throw new Error(`bench: ${name} exited (${child.exitCode}):\n${output}`);
       return await httpStatus(readyUrl) === 200;
     }, timeoutMs, 250);

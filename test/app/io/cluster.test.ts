@@ -3,7 +3,8 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
 import { Cluster, registerAndLogin, stickyCluster } from '../../support';
-import { freePort, until } from '../../media_support';
+import { freePort } from '../../media_support';
+import { until } from '../../lib/until';
 import { Client, closeClients, connect, OnlineEvent, openLive, record, Reply, request, userWithCoins } from '../../socket_support';
 
 type LoggedIn = Awaited<ReturnType<typeof registerAndLogin>>;

@@ -1,4 +1,5 @@
 import assert from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
 import { uniqueName } from '../../support';
 
@@ -185,7 +186,7 @@ describe('test/app/service/cache.test.ts', () => {
         await cache.joinOnline(liveId, 's1', user(1));
         await cache.leaveOnline(liveId, 's1');
         await cache.leaveOnline(liveId, 's1');
-        for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise(resolve => setTimeout(resolve, 10));
+        for (let i = 0; i < 50 && heard.length < 2; i++) await sleep(10);
         assert.deepEqual(heard, [ String(liveId), String(liveId) ]);
       } finally {
         subscriber.disconnect();
