@@ -1,7 +1,5 @@
-// media-fanout: one room's ~600 kbps stream played over HTTP-FLV by N players at once, the project (compiled, egg-scripts,
-// 2 workers, signed URLs, Node-Media-Server in the agent) against a bare Node-Media-Server of the same version (auth
-// off, bench/baseline/nms.js). A player keeps up when it receives at least 95% of the stream's bytes over the window;
-// a server holds N when 99% of its N players keep up. Figure: the largest N of the steps each server holds.
+// media-fanout: N HTTP-FLV players of one ~600 kbps stream, the project against a bare Node-Media-Server
+// (bench/baseline/nms.js); the figure is the largest N each server holds (see KEEP_UP and HOLD).
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +24,7 @@ const SIZES = {
 // A player keeps up with at least this share of the expected bytes; a server holds N with this share of players up.
 const KEEP_UP = 0.95;
 const HOLD = 0.99;
-// Players connect this many at a time, each waiting up to START_TIMEOUT for its first bytes (else it counts as not
-// keeping up); none is started after `connectMs`. A loaded server is slow to start players: the time it took is a
-// figure of its own (connect s), not a criterion.
+// Players start this many at a time, each given START_TIMEOUT for its first bytes; the time taken is a figure, not a criterion.
 const CONCURRENCY = 100;
 const START_TIMEOUT = 30000;
 

@@ -123,9 +123,7 @@ export interface Window {
   peakRss: number;
 }
 
-// CPU seconds and peak RSS of a process tree (or of this process) over a window, sampled every 200 ms: the whole
-// tree's RSS summed at each sample, so the peak is one moment's, not the sum of each process's own peak. A process
-// that starts or ends within the window counts with its last CPU figure seen.
+// CPU seconds and peak RSS of a process tree (or this process) over a window; the peak is one sample's tree-wide sum.
 export class Meter {
   private readonly read: () => Usage;
   private start = new Map<number, number>();

@@ -100,9 +100,7 @@ async function started(name: string, child: ChildProcess, url: string, readyUrl:
   return { name, url, child, meter: new Meter(child.pid), stop: () => stopServer(child) };
 }
 
-// An Egg app started as production starts it: egg-scripts, sticky, in the foreground of its own process group.
-// BENCH_CPU_PROF=<dir>: every process of it writes a V8 CPU profile there when it stops (egg-scripts passes node options
-// to the master, and egg-cluster forks the agent and workers with the master's).
+// egg-scripts start, sticky, in its own process group; with BENCH_CPU_PROF=<dir> each of its processes profiles there.
 export async function startEggApp(name: string, baseDir: string, workers: number, port: number, env: NodeJS.ProcessEnv, readyPath: string): Promise<Server> {
   const profile = process.env.BENCH_CPU_PROF;
   const child = spawnServer(process.execPath, [
