@@ -1,4 +1,6 @@
-import { Meter, sleep, waitFor } from './lib/proc';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Meter } from './lib/proc';
+import { until } from '../test/lib/until';
 import { latencyStats, mb, Options, Result, round } from './lib/report';
 import { closeAll, connectUsers, isOk, joinAll, untilSilent, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';
@@ -96,7 +98,7 @@ async function fanout(seeder: Seeder, server: Server, name: string, n: number, r
     await Promise.all(acks);
     const { acknowledged } = count;
     const expected = acknowledged * n;
-    await waitFor(`${expected} danmaku deliveries`, () => count.delivered >= expected, 10000, 20).catch(() => undefined);
+    await until(`${expected} danmaku deliveries`, () => count.delivered >= expected, 10000, 20).catch(() => undefined);
     // A moment for stragglers: they count as delivered late, not as lost.
     await sleep(200);
     const serverUse = serverMeter.end();

@@ -1,4 +1,6 @@
-import { Meter, sleep, waitFor } from './lib/proc';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Meter } from './lib/proc';
+import { until } from '../test/lib/until';
 import { latencyStats, mb, Options, Result, round } from './lib/report';
 import { closeAll, connectUsers, isOk, joinAll, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';
@@ -60,7 +62,7 @@ export default async function gifts(options: Options): Promise<Result> {
       }
     }));
     const elapsed = (performance.now() - start) / 1000;
-    await waitFor('every gift event', () => seen.every(count => count >= ok), 10000, 20).catch(() => undefined);
+    await until('every gift event', () => seen.every(count => count >= ok), 10000, 20).catch(() => undefined);
     const serverUse = serverMeter.end();
     const clientUse = clientMeter.end();
 

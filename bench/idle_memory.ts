@@ -1,4 +1,5 @@
-import { sleep, usageOf } from './lib/proc';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { usageOf } from './lib/proc';
 import { mb, Options, percentile, Result, round } from './lib/report';
 import { closeAll, connectUsers, joinAll, untilSilent, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';

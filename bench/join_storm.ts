@@ -1,4 +1,5 @@
-import { Meter, sleep, within } from './lib/proc';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Meter, within } from './lib/proc';
 import { mb, Options, percentile, Result, round } from './lib/report';
 import { closeAll, connectUsers, isOk, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';

@@ -1,17 +1,19 @@
-// media-fanout: one room's ~600 kbps stream played over HTTP-FLV by N players at once, the project (compiled, egg-scripts,
-// 2 workers, signed URLs, Node-Media-Server in the agent) against a bare Node-Media-Server of the same version (auth
-// off, bench/baseline/nms.js). A player keeps up when it receives at least 95% of the stream's bytes over the window;
-// a server holds N when 99% of its N players keep up. Figure: the largest N of the steps each server holds.
+// media-fanout: N HTTP-FLV players of one ~600 kbps stream, the project against a bare Node-Media-Server
+// (bench/baseline/nms.js); the figure is the largest N each server holds (see KEEP_UP and HOLD).
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signStream } from '../app/common/media_sign';
-import { FlvPlayer, playFlv, playMany } from './lib/flv_player';
-import { canPin, Meter, sleep, treeOf, waitFor } from './lib/proc';
+import { canPin, Meter, treeOf } from './lib/proc';
+import { publish, Publisher } from '../test/lib/ffmpeg';
+import { FlvPlayer, playFlv, playMany } from '../test/lib/flv_player';
+import { until } from '../test/lib/until';
 import { mb, Options, percentile, Result, round } from './lib/report';
 import { Seeder } from './lib/seed';
-import { BENCH_SECRETS, buildProject, PORTS, resetData, Server, startBaseline, startProject } from './lib/servers';
+import { BENCH_SECRETS, PORTS } from './lib/constants';
+import { buildProject, resetData, Server, startBaseline, startProject } from './lib/servers';
 
 // The clip loops exactly once per window (its length, a whole number of 2 s GOPs): every window holds the same bytes
 // whatever its phase, where a part of a longer clip holds a few % more or less than the clip's average.
@@ -22,50 +24,11 @@ const SIZES = {
 // A player keeps up with at least this share of the expected bytes; a server holds N with this share of players up.
 const KEEP_UP = 0.95;
 const HOLD = 0.99;
-// Players connect this many at a time, each waiting up to START_TIMEOUT for its first bytes (else it counts as not
-// keeping up); none is started after `connectMs`. A loaded server is slow to start players: the time it took is a
-// figure of its own (connect s), not a criterion.
+// Players start this many at a time, each given START_TIMEOUT for its first bytes; the time taken is a figure, not a criterion.
 const CONCURRENCY = 100;
 const START_TIMEOUT = 30000;
 
 const SIGN = { publishSecret: BENCH_SECRETS.MEDIA_PUBLISH_SECRET, playSecret: BENCH_SECRETS.MEDIA_PLAY_SECRET, signTtl: 3600 };
-
-interface Publisher {
-  proc: ChildProcess;
-  // ffmpeg's position in the stream (-progress), seconds: the stream is published in real time while it moves on
-  // as fast as the wall clock.
-  position(): number;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-// ffmpeg (the runner's core, with the load generator) looping the clip in real time to an RTMP URL, copying the codecs.
-function publish(clip: string, url: string): Publisher {
-  const proc = spawn('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1', '-stats_period', '0.1',
-    '-re', '-stream_loop', '-1', '-i', clip, '-c', 'copy', '-f', 'flv', url,
-  ], { stdio: [ 'ignore', 'pipe', 'pipe' ] });
-  let outTime = 0;
-  let progress = '';
-  let stderr = '';
-  proc.stdout?.on('data', (chunk: Buffer) => {
-    progress = (progress + chunk.toString()).slice(-1000);
-    const times = [ ...progress.matchAll(/out_time_us=(\d+)/g) ];
-    if (times.length) outTime = Number(times[times.length - 1][1]) / 1e6;
-  });
-  proc.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
-  proc.on('error', err => { stderr += String(err); });
-  const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()));
-  return {
-    proc,
-    position: () => outTime,
-    output: () => stderr,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 // The clip, encoded once: a 640x360 25 fps H.264 test pattern at ~536 kbps CBR (a keyframe every 2 s) and 64 kbps
 // AAC, ~600 kbps in all. Both cores may take it: the servers are still starting.
@@ -156,10 +119,10 @@ interface Step {
 
 // One player per stream (until it has a keyframe's worth of media) shows the stream plays.
 async function plays(url: string, what: string): Promise<void> {
-  const player = playFlv(url, 30000);
+  const player = playFlv(url, { startTimeoutMs: 30000 });
   try {
     await player.started;
-    await waitFor(`${what} to play`, () => {
+    await until(`${what} to play`, () => {
       if (player.ended) throw new Error(`bench: ${what}: ${player.ended}`);
       return player.bytes > 64 * 1024;
     }, 30000);
@@ -202,18 +165,18 @@ export default async function run(options: Options): Promise<Result> {
 
     // Both servers get the stream for the whole run (an idle ingest costs the other well under 1% of the core).
     const [ bare, project ] = targets;
-    bare.publisher = publish(clip, `rtmp://127.0.0.1:${PORTS.bareRtmp}${path}`);
-    project.publisher = publish(clip, `rtmp://127.0.0.1:${PORTS.rtmp}${path}?sign=${signStream(SIGN, 'publish', room.key)}`);
+    bare.publisher = publish(`rtmp://127.0.0.1:${PORTS.bareRtmp}${path}`, { clip });
+    project.publisher = publish(`rtmp://127.0.0.1:${PORTS.rtmp}${path}?sign=${signStream(SIGN, 'publish', room.key)}`, { clip });
     for (const target of targets) {
       await plays(target.playUrl(), `the stream of ${target.name}`).catch(err => {
-        throw new Error(`${err.message}\nffmpeg: ${target.publisher?.output()}`);
+        throw new Error(`${err.message}\nffmpeg: ${target.publisher?.stderr()}`);
       });
     }
     const stillPublishing = () => {
       for (const target of targets) {
         const proc = target.publisher?.proc;
         if (proc && (proc.exitCode !== null || proc.signalCode !== null)) {
-          throw new Error(`bench: the publisher of ${target.name} exited: ${target.publisher?.output()}`);
+          throw new Error(`bench: the publisher of ${target.name} exited: ${target.publisher?.stderr()}`);
         }
       }
     };

@@ -2,11 +2,13 @@
 // both with 2 workers and --sticky, measured by autocannon in this process, in alternating rounds so noise hits both.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { Meter, sleep, usageOf } from './lib/proc';
+import { Meter, usageOf } from './lib/proc';
 import { mb, Options, Result, round, Target } from './lib/report';
 import { Seeder } from './lib/seed';
-import { PORTS, resetData, ROOT, Server, startEggApp, startProject } from './lib/servers';
+import { PORTS, ROOT } from './lib/constants';
+import { resetData, Server, startEggApp, startProject } from './lib/servers';
 
 const WORKERS = 2;
 const PASSWORD = 'bench-rest-password';

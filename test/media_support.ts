@@ -1,13 +1,7 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
 import net, { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket from 'ws';
-
-export function ffmpegInstalled(): boolean {
-  return spawnSync('ffmpeg', [ '-version' ], { stdio: 'ignore' }).status === 0;
-}
+import { CLOSED, playFlv, playWsFlv } from './lib/flv_player';
 
 // Ports nobody listens on right now, for a media server of the test's own.
 export async function freePort(): Promise<number> {
@@ -16,52 +10,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   server.close();
   return port;
-}
-
-// Polls until check() answers true, or fails after `ms` with what was awaited.
-export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!await check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-export interface Publisher {
-  proc: ChildProcess;
-  // The exit code, once ffmpeg has exited.
-  exited: Promise<number | null>;
-  stderr(): string;
-  stop(): Promise<number | null>;
-}
-
-// ffmpeg publishing a generated test pattern (H.264 video, AAC audio) in real time to an RTMP URL.
-export function publish(url: string, seconds = 120): Publisher {
-  const proc = spawn('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '64k', '-t', String(seconds), '-f', 'flv', url,
-  ], { stdio: [ 'ignore', 'ignore', 'pipe' ] });
-  let stderr = '';
-  proc.stderr?.on('data', chunk => { stderr += chunk; });
-  const exited = new Promise<number | null>(resolve => proc.once('exit', code => resolve(code)));
-  return {
-    proc,
-    exited,
-    stderr: () => stderr,
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-      return exited;
-    },
-  };
-}
-
-// Whether ffmpeg is still publishing after `ms`: a refused publisher is disconnected and exits with an error.
-export async function stillRunningAfter(publisher: Publisher, ms: number): Promise<boolean> {
-  const outcome = await Promise.race([ publisher.exited.then(() => 'exited'), sleep(ms).then(() => 'running') ]);
-  return outcome === 'running';
 }
 
 export interface FlvTag {
@@ -112,75 +60,15 @@ function parseFlv(data: Buffer): Omit<FlvCheck, 'status' | 'ended' | 'bytes' | '
   return result;
 }
 
-// What a player's connection reports to collectFlv.
-interface FlvSink {
-  chunk(data: Buffer): void;
-  // The server ended the stream.
-  end(): void;
-  status(code: number): void;
-}
-
-// Collects an FLV byte stream for at most `ms`, or until `enough` bytes arrived; open() connects and answers how to
-// close the connection, and may reject before any answer.
-function collectFlv(ms: number, enough: number, open: (sink: FlvSink, fail: (err: Error) => void) => () => void) {
-  return new Promise<FlvCheck>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let status = 0;
-    let ended = false;
-    let done = false;
-    let timer: NodeJS.Timeout | undefined;
-    let close = () => undefined as void;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      close();
-      const data = Buffer.concat(chunks);
-      resolve({ status, ended, bytes, data, ...parseFlv(data) });
-    };
-    close = open({
-      chunk(data) {
-        chunks.push(data);
-        bytes += data.length;
-        if (bytes >= enough) finish();
-      },
-      end() {
-        ended = !done;
-        finish();
-      },
-      status(code) {
-        status = code;
-      },
-    }, err => (status ? finish() : reject(err)));
-    timer = setTimeout(finish, ms);
-  });
-}
-
-// Plays an HTTP-FLV URL for at most `ms`, or until `enough` bytes arrived; answers what came.
-export function playFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
-  return collectFlv(ms, enough, (sink, fail) => {
-    const req = http.get(url, res => {
-      sink.status(res.statusCode ?? 0);
-      res.on('data', sink.chunk);
-      res.on('end', sink.end);
-      res.on('error', sink.end);
-    });
-    req.on('error', fail);
-    return () => req.destroy();
-  });
-}
-
-// Plays a WebSocket-FLV URL the same way (status 101 once open): binary messages carry the FLV byte stream.
-export function playWsFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
-  return collectFlv(ms, enough, sink => {
-    const ws = new WebSocket(url);
-    ws.on('open', () => sink.status(101));
-    ws.on('message', sink.chunk);
-    ws.on('close', sink.end);
-    ws.on('error', sink.end);
-    return () => ws.terminate();
-  });
+// Plays an HTTP-FLV or WebSocket-FLV URL for at most `ms`, or until `enough` bytes came; answers what came, parsed.
+export async function watchFlv(url: string, ms = 5000, enough = 256 * 1024): Promise<FlvCheck> {
+  const play = url.startsWith('ws') ? playWsFlv : playFlv;
+  const player = play(url, { keep: true, enough, startTimeoutMs: 2 * ms });
+  await Promise.race([ player.closed, sleep(ms, undefined, { ref: false }) ]);
+  const ended = player.ended !== null && player.ended !== CLOSED;
+  player.close();
+  const data = player.data();
+  return { status: player.status, ended, bytes: data.length, data, ...parseFlv(data) };
 }
 
 // AMF0 values for RTMP commands: strings, numbers, null and flat objects.

@@ -1,8 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Application } from 'egg';
 import { Redis } from 'ioredis';
 import { liveRoom } from './socket_session';
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 // Tells this worker's sockets a room's online list whenever any worker changes it (service.online.channel): at most
 // once per config.realtime.online.interval ms and always after the last change, so a burst of joins is told once.

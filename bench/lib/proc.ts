@@ -123,9 +123,7 @@ export interface Window {
   peakRss: number;
 }
 
-// CPU seconds and peak RSS of a process tree (or of this process) over a window, sampled every 200 ms: the whole
-// tree's RSS summed at each sample, so the peak is one moment's, not the sum of each process's own peak. A process
-// that starts or ends within the window counts with its last CPU figure seen.
+// CPU seconds and peak RSS of a process tree (or this process) over a window; the peak is one sample's tree-wide sum.
 export class Meter {
   private readonly read: () => Usage;
   private start = new Map<number, number>();
@@ -174,17 +172,6 @@ export function relaunchPinned(): boolean {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   for (const signal of [ 'SIGINT', 'SIGTERM' ] as const) process.on(signal, () => child.kill(signal));
   return true;
-}
-
-export const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
-
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`bench: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 // The promise's value, or an error naming `what` once timeoutMs have passed.

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { canPin } from './proc';
-import { ROOT } from './servers';
+import { ROOT } from './constants';
 
 export interface Options {
   // Tiny sizes: proves the harness works end to end, measures nothing.

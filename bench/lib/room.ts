@@ -1,6 +1,6 @@
 import { Seeder, BenchUser } from './seed';
 import { connectMany, SioClient } from './sio';
-import { waitFor } from './proc';
+import { until } from '../../test/lib/until';
 
 export interface Room {
   id: number;
@@ -40,5 +40,5 @@ export async function untilSilent(clients: SioClient[], event: string, quietMs: 
   const last = { at: Date.now() };
   const heard = () => { last.at = Date.now(); };
   for (const client of clients) client.on(event, heard);
-  await waitFor(`${event} events to stop`, () => Date.now() - last.at >= quietMs, timeoutMs, 50);
+  await until(`${event} events to stop`, () => Date.now() - last.at >= quietMs, timeoutMs, 50);
 }

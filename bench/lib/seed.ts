@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { createConnection, Connection, ResultSetHeader } from 'mysql2/promise';
 import { connection } from '../../database/config';
-import { BENCH_DATABASE, BENCH_PREFIX, BENCH_SECRETS } from './servers';
+import { BENCH_DATABASE, BENCH_PREFIX, BENCH_SECRETS } from './constants';
 
 const TOKEN_TTL = 7 * 24 * 3600;
 

@@ -2,33 +2,13 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
+import { BENCH_DATABASE, BENCH_PREFIX, BENCH_SECRETS, PORTS, ROOT } from './constants';
 import { Seeder } from './seed';
-import { Meter, spawnServer, stopServer, waitFor } from './proc';
+import { Meter, spawnServer, stopServer } from './proc';
+import { until } from '../../test/lib/until';
 
-export const ROOT = resolve(__dirname, '../..');
 const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR || 'bench/.build/app');
 const BIN = join(ROOT, 'node_modules/.bin');
-
-// The bench's own database, Redis prefix and secrets: a run never touches the app's or the tests' data.
-export const BENCH_DATABASE = process.env.BENCH_MYSQL_DATABASE || 'cilicl_live_bench';
-export const BENCH_PREFIX = `cilicl-live-bench:${BENCH_DATABASE}:`;
-export const BENCH_SECRETS = {
-  EGG_KEYS: 'bench-cookie-keys',
-  JWT_SECRET: 'bench-jwt-secret',
-  MEDIA_PUBLISH_SECRET: 'bench-publish-secret',
-  MEDIA_PLAY_SECRET: 'bench-play-secret',
-};
-
-// Ports of the servers a scenario starts: the project and its bare baseline run side by side.
-const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 17100);
-export const PORTS = {
-  app: PORT_BASE + 1,
-  rtmp: PORT_BASE + 35,
-  flv: PORT_BASE + 80,
-  bare: PORT_BASE + 101,
-  bareRtmp: PORT_BASE + 135,
-  bareFlv: PORT_BASE + 180,
-};
 
 export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -109,7 +89,7 @@ async function started(name: string, child: ChildProcess, url: string, readyUrl:
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   try {
-    await waitFor(`${name} on ${readyUrl}`, async () => {
+    await until(`${name} on ${readyUrl}`, async () => {
       if (child.exitCode !== null) throw new Error(`bench: ${name} exited (${child.exitCode}):\n${output}`);
       return await httpStatus(readyUrl) === 200;
     }, timeoutMs, 250);
@@ -120,9 +100,7 @@ async function started(name: string, child: ChildProcess, url: string, readyUrl:
   return { name, url, child, meter: new Meter(child.pid), stop: () => stopServer(child) };
 }
 
-// An Egg app started as production starts it: egg-scripts, sticky, in the foreground of its own process group.
-// BENCH_CPU_PROF=<dir>: every process of it writes a V8 CPU profile there when it stops (egg-scripts passes node options
-// to the master, and egg-cluster forks the agent and workers with the master's).
+// egg-scripts start, sticky, in its own process group; with BENCH_CPU_PROF=<dir> each of its processes profiles there.
 export async function startEggApp(name: string, baseDir: string, workers: number, port: number, env: NodeJS.ProcessEnv, readyPath: string): Promise<Server> {
   const profile = process.env.BENCH_CPU_PROF;
   const child = spawnServer(process.execPath, [

@@ -3,7 +3,8 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
 import { Cluster, registerAndLogin, stickyCluster } from '../../support';
-import { freePort, until } from '../../media_support';
+import { freePort } from '../../media_support';
+import { until } from '../../lib/until';
 import { Client, closeClients, connect, OnlineEvent, openLive, record, Reply, request, userWithCoins } from '../../socket_support';
 
 type LoggedIn = Awaited<ReturnType<typeof registerAndLogin>>;
@@ -20,9 +21,8 @@ const byId = (a: number, b: number) => a - b;
 const idsOf = (event: OnlineEvent) => event.data.map(user => user.id).sort(byId);
 const NOT_ENOUGH = '金币不足，请先充值';
 
-// Real socket.io-client 2.x sockets against two sticky workers (egg-mock's cluster), as production runs them: what a
-// socket sends through one worker must reach the other's, and the shared state (Redis, MySQL) must stay exact when
-// both workers change it at once. The in-process app only sets up and reads rows (same database and Redis).
+// Real socket.io-client sockets against two sticky workers: what one worker gets reaches the other's sockets, and
+// the shared state (Redis, MySQL) stays exact when both change it at once.
 describe('test/app/io/cluster.test.ts', function() {
   this.timeout(120000);
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AnswerCache } from '../../../app/lib/answer_cache';
 
 describe('test/app/lib/answer_cache.test.ts', () => {
@@ -13,7 +14,7 @@ describe('test/app/lib/answer_cache.test.ts', () => {
     const source = counter();
     assert.equal(await cache.get('a', source.load), 1);
     assert.equal(await cache.get('a', source.load), 1);
-    await new Promise(resolve => setTimeout(resolve, 60));
+    await sleep(60);
     assert.equal(await cache.get('a', source.load), 2);
   });
 

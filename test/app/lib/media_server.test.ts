@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
 import { signStream, SignConfig } from '../../../app/common/media_sign';
 import { LiveStatus } from '../../../app/model/live';
 import { Cluster, stickyCluster, uniqueName } from '../../support';
-import { ffmpegInstalled, freePort, playFlv, playWsFlv, publish, Publisher, RawRtmp, stillRunningAfter, until } from '../../media_support';
+import { ffmpegInstalled, publish, Publisher, stillRunningAfter } from '../../lib/ffmpeg';
+import { until } from '../../lib/until';
+import { freePort, RawRtmp, watchFlv } from '../../media_support';
 
 // End to end, as production runs it: two sticky workers and the agent's Node-Media-Server, a real ffmpeg publisher
 // and real HTTP-FLV players. The in-process app (media off) only reads the database.
@@ -146,7 +149,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     ];
     const mark = await logMark();
     for (const [ sign ] of signs) {
-      const res = await playFlv(flv(room.key, sign), 3000);
+      const res = await watchFlv(flv(room.key, sign), 3000);
       assert.equal(res.status, 403, `sign ${JSON.stringify(sign)}`);
       assert.equal(res.tags.length, 0);
     }
@@ -170,7 +173,7 @@ describe('test/app/lib/media_server.test.ts', function() {
 
     const read = await call('GET', `/api/live/read/${room.id}`);
     assert.equal(read.body.data.play_url, flv(room.key, read.body.data.sign));
-    const plays = await Promise.all(Array.from({ length: 20 }, () => playFlv(read.body.data.play_url, 8000, 64 * 1024)));
+    const plays = await Promise.all(Array.from({ length: 20 }, () => watchFlv(read.body.data.play_url, 8000, 64 * 1024)));
     const good = plays.filter(p => p.status === 200 && p.header && p.framed && p.avcSequenceHeader && p.keyframes > 0);
     assert.equal(good.length, 20, JSON.stringify(plays.map(({ tags, data, ...rest }) => ({ ...rest, tags: tags.length, bytes: data.length }))));
     assert(plays.every(p => p.audioTags > 0));
@@ -179,9 +182,9 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert(!existsSync(path.join(process.cwd(), 'data')) && !existsSync(path.join(process.cwd(), 'record')));
 
     // WebSocket-FLV, as read answers it, and refused without a valid play signature.
-    const ws = await playWsFlv(read.body.data.ws_play_url, 8000, 64 * 1024);
+    const ws = await watchFlv(read.body.data.ws_play_url, 8000, 64 * 1024);
     assert(ws.header && ws.framed && ws.avcSequenceHeader && ws.keyframes > 0, JSON.stringify({ ...ws, tags: ws.tags.length, data: ws.data.length }));
-    const refused = await playWsFlv(read.body.data.ws_play_url.replace(/sign=.*/, 'sign=garbage'), 3000);
+    const refused = await watchFlv(read.body.data.ws_play_url.replace(/sign=.*/, 'sign=garbage'), 3000);
     assert.equal(refused.tags.length, 0);
     assert(refused.ended, 'the refused WebSocket was closed');
     await expectLogged(mark, [ decision('play', room, 'accepted', 'INFO') ]);
@@ -197,7 +200,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     await expectLogged(mark, [ decision('publish', room, 'refused: the room already has a publisher') ]);
     assert(await stillRunningAfter(first, 0));
     const read = await call('GET', `/api/live/read/${room.id}`);
-    const play = await playFlv(read.body.data.play_url, 8000, 64 * 1024);
+    const play = await watchFlv(read.body.data.play_url, 8000, 64 * 1024);
     assert(play.status === 200 && play.avcSequenceHeader && play.keyframes > 0);
   });
 
@@ -223,9 +226,9 @@ describe('test/app/lib/media_server.test.ts', function() {
     const room = created.data;
     const publisher = await goLive(created);
     const read = await call('GET', `/api/live/read/${room.id}`);
-    const viewer = playFlv(read.body.data.play_url, 20000, Infinity);
+    const viewer = watchFlv(read.body.data.play_url, 20000, Infinity);
 
-    await new Promise(resolve => setTimeout(resolve, 1500));
+    await sleep(1500);
     const mark = await logMark();
     const stopped = await call('POST', '/api/live/changestatus', { id: room.id, type: 'stop' });
     assert.deepEqual(stopped.body, { msg: 'ok', data: 'ok' });
@@ -240,7 +243,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert.equal(await statusOf(room.id), LiveStatus.Ended);
     const after = await call('GET', `/api/live/read/${room.id}`);
     assert.equal(after.body.data.sign, null);
-    const late = await playFlv(read.body.data.play_url, 3000);
+    const late = await watchFlv(read.body.data.play_url, 3000);
     assert.equal(late.status, 403);
     await expectLogged(mark, [
       new RegExp(`INFO .*\\[media\\] room=${room.id} key=${room.key} ended: publisher \\w+, 1 viewer\\(s\\) disconnected`),
@@ -262,7 +265,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     const victim = await createRoom();
     const broadcaster = await goLive(victim);
     const read = await call('GET', `/api/live/read/${victim.data.id}`);
-    const viewer = playFlv(read.body.data.play_url, 6000, Infinity);
+    const viewer = watchFlv(read.body.data.play_url, 6000, Infinity);
 
     const mark = await logMark();
     const marker = Buffer.from('injected-by-another-room');
@@ -281,7 +284,7 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert(watched.keyframes > 0, 'the viewer kept getting the broadcaster\'s stream');
     assert(!watched.data.includes(marker), 'a viewer received injected data');
     // Nor did the injected frames reach the cache a new viewer starts from.
-    const late = await playFlv(read.body.data.play_url, 3000, Infinity);
+    const late = await watchFlv(read.body.data.play_url, 3000, Infinity);
     assert(late.keyframes > 0);
     assert(!late.data.includes(marker), 'a new viewer received injected data');
     assert(await stillRunningAfter(broadcaster, 0));
@@ -336,7 +339,7 @@ describe('test/app/lib/media_server.test.ts', function() {
       RawRtmp.playMessage(`${second.data.key}?sign=garbage`),
     ]));
     await client.closed;
-    await new Promise(resolve => setTimeout(resolve, 200));
+    await sleep(200);
     const mark = await logMark();
     await call('POST', '/api/live/changestatus', { id: first.data.id, type: 'stop' });
     // The refused player was let go by the first room's stream when its connection closed: no dead viewer is left.
@@ -356,7 +359,7 @@ describe('test/app/lib/media_server.test.ts', function() {
       assert.equal(res.status, 404, `${method} ${url}`);
       await res.arrayBuffer();
     }
-    const ws = await playWsFlv(`ws://127.0.0.1:${flvPort}/live/a%20b.flv`, 3000);
+    const ws = await watchFlv(`ws://127.0.0.1:${flvPort}/live/a%20b.flv`, 3000);
     assert(ws.ended && ws.tags.length === 0);
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
 
 describe('test/app/service/online.test.ts', () => {
@@ -97,7 +98,7 @@ describe('test/app/service/online.test.ts', () => {
       await online.join(liveId, 's1', user(1));
       await online.leave(liveId, 's1');
       await online.leave(liveId, 's1');
-      for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise(resolve => setTimeout(resolve, 10));
+      for (let i = 0; i < 50 && heard.length < 2; i++) await sleep(10);
       assert.deepEqual(heard, [ String(liveId), String(liveId) ]);
     } finally {
       subscriber.disconnect();

@@ -2,7 +2,7 @@ import assert from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app, mm } from 'egg-mock/bootstrap';
 import { LiveStatus } from '../../../../app/model/live';
-import { until } from '../../../media_support';
+import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
 import {
   appUrl, Client, closeClients, connect, errorsOf, OnlineEvent, openLive, record, request, userWithCoins,
