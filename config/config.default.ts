@@ -10,8 +10,10 @@ export interface BizConfig {
     // Seconds a login token lives, in the JWT and in Redis alike.
     tokenTtl: number;
     login: {
-      // Login attempts allowed per username and client address within failureWindow seconds; a success clears them.
+      // Wrong passwords allowed per user and client address within failureWindow seconds; a success clears them.
       maxFailures: number;
+      // Failed logins (any username, known or not) allowed per client address within the same window.
+      maxAddressFailures: number;
       failureWindow: number;
     };
   };
@@ -194,6 +196,7 @@ export default (appInfo: EggAppInfo) => {
     tokenTtl: intFromEnv('TOKEN_TTL', 7 * 24 * 3600, 1),
     login: {
       maxFailures: intFromEnv('LOGIN_MAX_FAILURES', 10, 1),
+      maxAddressFailures: intFromEnv('LOGIN_MAX_ADDRESS_FAILURES', 50, 1),
       failureWindow: intFromEnv('LOGIN_FAILURE_WINDOW', 15 * 60, 1),
     },
   };
