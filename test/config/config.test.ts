@@ -223,7 +223,8 @@ describe('test/config/config.test.ts', () => {
         online: { listLimit: 50, interval: 250, heartbeat: 3, stale: 9 },
         comment: { maxLength: 100, limit: 10, window: 5 },
       });
-      assert.deepEqual(app.config.io.redis, { host: '127.0.0.1', port: 6379, db: 4, key: 'cilicl-live:cilicl_live_unittest:socket.io' });
+      const database = process.env.MYSQL_TEST_DATABASE || 'cilicl_live_unittest';
+      assert.deepEqual(app.config.io.redis, { host: '127.0.0.1', port: 6379, db: 4, key: `cilicl-live:${database}:socket.io` });
       assert.equal(app.config.io.init.wsEngine, 'ws');
     } finally {
       await app.close();
