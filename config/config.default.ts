@@ -1,22 +1,19 @@
 import { Context, EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
 import { connection, intFromEnv } from '../database/config';
 import { translate } from '../app/common/validation';
+import { secret } from './secrets';
 
-// Development values of the secrets; config.prod.ts refuses to start while any of them is still in use.
-export const DEVELOPMENT_SECRETS = {
-  EGG_KEYS: 'cilicl-live_development_cookie_keys',
-  JWT_SECRET: 'cilicl-live_development_jwt_secret',
-  MEDIA_PUBLISH_SECRET: 'cilicl-live_development_publish_secret',
-  MEDIA_PLAY_SECRET: 'cilicl-live_development_play_secret',
-};
+export { DEVELOPMENT_SECRETS } from './secrets';
 
 export interface BizConfig {
   auth: {
     // Seconds a login token lives, in the JWT and in Redis alike.
     tokenTtl: number;
     login: {
-      // Login attempts allowed per username and client address within failureWindow seconds; a success clears them.
+      // Wrong passwords allowed per user and client address within failureWindow seconds; a success clears them.
       maxFailures: number;
+      // Failed logins (any username, known or not) allowed per client address within the same window.
+      maxAddressFailures: number;
       failureWindow: number;
     };
   };
@@ -93,6 +90,16 @@ function mediaLogLevel(): BizConfig['media']['logLevel'] {
   return known;
 }
 
+// Trusting X-Forwarded-For is opt-in (TRUST_PROXY=true): Egg then keeps its last PROXY_HOPS entries, those the
+// trusted proxies wrote, and takes the first of them, so an entry the client wrote itself further left is never used.
+function proxySettings(): { proxy: boolean; maxIpsCount: number } {
+  const trust = process.env.TRUST_PROXY || 'false';
+  if (trust !== 'true' && trust !== 'false') {
+    throw new Error(`[cilicl-live] TRUST_PROXY must be true or false, got ${JSON.stringify(trust)}`);
+  }
+  return { proxy: trust === 'true', maxIpsCount: intFromEnv('PROXY_HOPS', 1, 1) };
+}
+
 // One secret for both signatures would let every viewer publish; refused whatever the environment.
 export function checkMediaSecrets(media: Pick<BizConfig['media'], 'publishSecret' | 'playSecret'>): void {
   if (media.publishSecret === media.playSecret) {
@@ -119,7 +126,12 @@ export default (appInfo: EggAppInfo) => {
   const config = {} as PowerPartial<EggAppConfig>;
   const mysql = connection(appInfo.env);
 
-  config.keys = env.EGG_KEYS || DEVELOPMENT_SECRETS.EGG_KEYS;
+  config.keys = secret('EGG_KEYS', appInfo.env);
+
+  // Who the client is (ctx.ip: the login limiter, log lines): the socket's peer unless a proxy is trusted.
+  const { proxy, maxIpsCount } = proxySettings();
+  config.proxy = proxy;
+  config.maxIpsCount = maxIpsCount;
 
   const logger = {
     // The app logger with the request from async local storage, so every line can be formatted here.
@@ -175,7 +187,7 @@ export default (appInfo: EggAppInfo) => {
   };
 
   config.jwt = {
-    secret: env.JWT_SECRET || DEVELOPMENT_SECRETS.JWT_SECRET,
+    secret: secret('JWT_SECRET', appInfo.env),
     // egg-jwt's own koa middleware stays off: app/middleware/auth.ts checks tokens the course's way.
     enable: false,
   };
@@ -184,6 +196,7 @@ export default (appInfo: EggAppInfo) => {
     tokenTtl: intFromEnv('TOKEN_TTL', 7 * 24 * 3600, 1),
     login: {
       maxFailures: intFromEnv('LOGIN_MAX_FAILURES', 10, 1),
+      maxAddressFailures: intFromEnv('LOGIN_MAX_ADDRESS_FAILURES', 50, 1),
       failureWindow: intFromEnv('LOGIN_FAILURE_WINDOW', 15 * 60, 1),
     },
   };
@@ -198,8 +211,8 @@ export default (appInfo: EggAppInfo) => {
     bind: env.MEDIA_BIND || '0.0.0.0',
     rtmpPort: intFromEnv('RTMP_PORT', 23480, 1),
     flvPort: intFromEnv('FLV_PORT', 23481, 1),
-    publishSecret: env.MEDIA_PUBLISH_SECRET || DEVELOPMENT_SECRETS.MEDIA_PUBLISH_SECRET,
-    playSecret: env.MEDIA_PLAY_SECRET || DEVELOPMENT_SECRETS.MEDIA_PLAY_SECRET,
+    publishSecret: secret('MEDIA_PUBLISH_SECRET', appInfo.env),
+    playSecret: secret('MEDIA_PLAY_SECRET', appInfo.env),
     // The tutorial's: Date.now() + 100000000 ms, about 28 hours.
     signTtl: intFromEnv('MEDIA_SIGN_TTL', 100000, 1),
     publisherTimeout: intFromEnv('MEDIA_PUBLISHER_TIMEOUT', 30, 1),

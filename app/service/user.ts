@@ -54,21 +54,36 @@ export default class UserService extends Service {
   // The user (without password) and a fresh token, which replaces any earlier one: one live token per user.
   async login(username: string, password: string) {
     const ctx: Context = this.ctx;
-    const { maxFailures, failureWindow } = this.config.auth.login;
-    // Attempts are counted per name and address before anything is checked (so parallel guesses count too), and
-    // cleared by a success; past the limit nothing is checked until the window ends.
-    const attemptsKey = `login_attempts_${username.toLowerCase()}_${ctx.ip}`;
-    if (await ctx.service.cache.incr(attemptsKey, 1, failureWindow) > maxFailures) {
-      ctx.set('Retry-After', String(failureWindow));
-      ctx.throw(429, `密码错误次数过多，请 ${Math.ceil(failureWindow / 60)} 分钟后再试`);
-    }
+    const { maxFailures, maxAddressFailures } = this.config.auth.login;
+    // Attempts are counted before anything is checked (so parallel guesses count too); past a limit nothing is
+    // checked until the window ends. Per address over every username, known or not: spraying names is limited too.
+    const addressKey = `login_attempts_address_${ctx.ip}`;
+    await this.countAttempt(addressKey, maxAddressFailures);
+    // MySQL's collation finds one row under many spellings (case, accents, full-width letters, trailing spaces), so a
+    // user's attempts are counted per row found, never per string typed.
     const user = await ctx.model.User.scope('withPassword').findOne({ where: { username } });
     if (!user) ctx.throw(400, '用户不存在或已被禁用');
+    // Per user and address: a guesser locks the account from their own address only, never its owner's elsewhere.
+    const userKey = `login_attempts_user_${user.id}_${ctx.ip}`;
+    await this.countAttempt(userKey, maxFailures);
     if (!await verifyPassword(password, user.password)) ctx.throw(400, '密码错误');
-    await ctx.service.cache.remove(attemptsKey);
+    await ctx.service.cache.remove(userKey);
+    // A success takes back its own attempt on the address, not the failures (its window may have ended since: -1
+    // then grants that address one more attempt in the next window).
+    await ctx.service.cache.incr(addressKey, -1, this.config.auth.login.failureWindow);
     const token = ctx.getToken({ id: user.id, username: user.username });
     await ctx.service.cache.set(this.tokenKey(user.id), token, this.config.auth.tokenTtl);
     return { ...user.toJSON(), token };
+  }
+
+  // One more attempt under `key`; past `limit` within the window: 429 with Retry-After.
+  private async countAttempt(key: string, limit: number): Promise<void> {
+    const ctx: Context = this.ctx;
+    const { failureWindow } = this.config.auth.login;
+    if (await ctx.service.cache.incr(key, 1, failureWindow) > limit) {
+      ctx.set('Retry-After', String(failureWindow));
+      ctx.throw(429, `密码错误次数过多，请 ${Math.ceil(failureWindow / 60)} 分钟后再试`);
+    }
   }
 
   async logout(userId: number): Promise<void> {

@@ -5,11 +5,12 @@ export const ROOT = resolve(__dirname, '../..');
 // The bench's own database, Redis prefix and secrets: a run never touches the app's or the tests' data.
 export const BENCH_DATABASE = process.env.BENCH_MYSQL_DATABASE || 'cilicl_live_bench';
 export const BENCH_PREFIX = `cilicl-live-bench:${BENCH_DATABASE}:`;
+// At least 32 characters each: the app refuses shorter ones outside local and unittest (config/secrets.ts).
 export const BENCH_SECRETS = {
-  EGG_KEYS: 'bench-cookie-keys',
-  JWT_SECRET: 'bench-jwt-secret',
-  MEDIA_PUBLISH_SECRET: 'bench-publish-secret',
-  MEDIA_PLAY_SECRET: 'bench-play-secret',
+  EGG_KEYS: 'bench-cookie-keys-0123456789abcdef',
+  JWT_SECRET: 'bench-jwt-secret-0123456789abcdef',
+  MEDIA_PUBLISH_SECRET: 'bench-publish-secret-0123456789abcdef',
+  MEDIA_PLAY_SECRET: 'bench-play-secret-0123456789abcdef',
 };
 
 // Ports of the servers a scenario starts: the project and its bare baseline run side by side.

@@ -1,8 +1,10 @@
 import assert from 'node:assert';
 import { mm } from 'egg-mock/bootstrap';
 import { execFileSync } from 'node:child_process';
-import { DEVELOPMENT_SECRETS } from '../../config/config.default';
-import prodConfig from '../../config/config.prod';
+import { EggAppInfo } from 'egg';
+import defaultConfig from '../../config/config.default';
+import { DEVELOPMENT_SECRETS } from '../../config/secrets';
+import { BENCH_SECRETS } from '../../bench/lib/constants';
 
 describe('test/config/config.test.ts', () => {
   afterEach(() => mm.restore());
@@ -18,15 +20,28 @@ describe('test/config/config.test.ts', () => {
     }
   }
 
+  // Secrets long enough for a deployment (at least 32 characters each).
+  const GOOD = {
+    EGG_KEYS: 'real-cookie-keys-0123456789abcdef',
+    JWT_SECRET: 'a-real-jwt-secret-0123456789abcdef',
+    MEDIA_PUBLISH_SECRET: 'a-real-publish-secret-0123456789abcdef',
+    MEDIA_PLAY_SECRET: 'a-real-play-secret-0123456789abcdef',
+  };
+
+  // config.default.ts as Egg calls it for environment `env` (only env and name are read).
+  function configOf(env: string) {
+    return defaultConfig({ env, name: 'cilicl-live' } as EggAppInfo);
+  }
+
   describe('production secrets', () => {
     it('refuses to start without EGG_KEYS, naming the variable', async () => {
       mm(process.env, 'EGG_KEYS', '');
-      mm(process.env, 'JWT_SECRET', 'a-real-secret');
+      mm(process.env, 'JWT_SECRET', GOOD.JWT_SECRET);
       await assert.rejects(start('prod'), /EGG_KEYS must be set/);
     });
 
     it('refuses to start while JWT_SECRET is unset or still the development default', async () => {
-      mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
+      mm(process.env, 'EGG_KEYS', GOOD.EGG_KEYS);
       mm(process.env, 'JWT_SECRET', '');
       await assert.rejects(start('prod'), /JWT_SECRET must be set/);
       mm(process.env, 'JWT_SECRET', 'cilicl-live_development_jwt_secret');
@@ -34,30 +49,123 @@ describe('test/config/config.test.ts', () => {
     });
 
     it('refuses to start while a media secret is unset or still the development default', async () => {
-      mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
-      mm(process.env, 'JWT_SECRET', 'a-real-secret');
-      mm(process.env, 'MEDIA_PLAY_SECRET', 'a-real-play-secret');
+      mm(process.env, 'EGG_KEYS', GOOD.EGG_KEYS);
+      mm(process.env, 'JWT_SECRET', GOOD.JWT_SECRET);
+      mm(process.env, 'MEDIA_PLAY_SECRET', GOOD.MEDIA_PLAY_SECRET);
       mm(process.env, 'MEDIA_PUBLISH_SECRET', '');
       await assert.rejects(start('prod'), /MEDIA_PUBLISH_SECRET must be set/);
       mm(process.env, 'MEDIA_PUBLISH_SECRET', DEVELOPMENT_SECRETS.MEDIA_PUBLISH_SECRET);
       await assert.rejects(start('prod'), /MEDIA_PUBLISH_SECRET must be set/);
-      mm(process.env, 'MEDIA_PUBLISH_SECRET', 'a-real-publish-secret');
+      mm(process.env, 'MEDIA_PUBLISH_SECRET', GOOD.MEDIA_PUBLISH_SECRET);
       mm(process.env, 'MEDIA_PLAY_SECRET', DEVELOPMENT_SECRETS.MEDIA_PLAY_SECRET);
       await assert.rejects(start('prod'), /MEDIA_PLAY_SECRET must be set/);
     });
 
-    it('takes the secrets from the environment and trusts the proxy unless TRUST_PROXY=false', () => {
-      mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
-      mm(process.env, 'JWT_SECRET', 'a-real-secret');
-      mm(process.env, 'MEDIA_PUBLISH_SECRET', 'a-real-publish-secret');
-      mm(process.env, 'MEDIA_PLAY_SECRET', 'a-real-play-secret');
-      const config = prodConfig();
-      assert.equal(config.keys, 'real-cookie-keys');
-      assert.equal(config.jwt?.secret, 'a-real-secret');
-      assert.deepEqual(config.media, { publishSecret: 'a-real-publish-secret', playSecret: 'a-real-play-secret' });
-      assert.equal(config.proxy, true);
+    it('refuses unset and development secrets under every environment name but local and unittest', async () => {
+      for (const name of Object.keys(GOOD)) mm(process.env, name, '');
+      for (const env of [ 'production', 'staging', 'test' ]) {
+        await assert.rejects(start(env), new RegExp(`EGG_KEYS must be set to a secret of your own outside local and unittest \\(EGG_SERVER_ENV=${env}\\)`));
+        for (const [ name, value ] of Object.entries(DEVELOPMENT_SECRETS)) {
+          assert.throws(() => configOf(env), new RegExp(`${name} must be set`));
+          mm(process.env, name, value);
+          assert.throws(() => configOf(env), new RegExp(`${name} must be set`));
+          mm(process.env, name, GOOD[name as keyof typeof GOOD]);
+        }
+        // A development key among several cookie keys is refused too: every key is accepted.
+        mm(process.env, 'EGG_KEYS', `${GOOD.EGG_KEYS},${DEVELOPMENT_SECRETS.EGG_KEYS}`);
+        assert.throws(() => configOf(env), /EGG_KEYS must be set/);
+        for (const name of Object.keys(GOOD)) mm(process.env, name, '');
+      }
+    });
+
+    it('refuses a secret shorter than 32 characters outside local and unittest, naming it', async () => {
+      for (const [ name, value ] of Object.entries(GOOD)) mm(process.env, name, value);
+      mm(process.env, 'JWT_SECRET', 'x'.repeat(31));
+      await assert.rejects(start('staging'), /JWT_SECRET must be at least 32 characters outside local and unittest \(EGG_SERVER_ENV=staging\)/);
+      mm(process.env, 'JWT_SECRET', GOOD.JWT_SECRET);
+      for (const name of Object.keys(GOOD)) {
+        mm(process.env, name, 'y'.repeat(31));
+        assert.throws(() => configOf('prod'), new RegExp(`${name} must be at least 32 characters`));
+        mm(process.env, name, GOOD[name as keyof typeof GOOD]);
+      }
+      // Every cookie key verifies a signature, so a short second key is refused too.
+      mm(process.env, 'EGG_KEYS', `${GOOD.EGG_KEYS}, short`);
+      assert.throws(() => configOf('prod'), /EGG_KEYS must be at least 32 characters/);
+    });
+
+    it('takes the secrets from the environment outside local and unittest', () => {
+      for (const [ name, value ] of Object.entries(GOOD)) mm(process.env, name, value);
+      for (const env of [ 'prod', 'production', 'staging' ]) {
+        const config = configOf(env);
+        assert.equal(config.keys, GOOD.EGG_KEYS);
+        assert.equal(config.jwt?.secret, GOOD.JWT_SECRET);
+        assert.equal(config.media?.publishSecret, GOOD.MEDIA_PUBLISH_SECRET);
+        assert.equal(config.media?.playSecret, GOOD.MEDIA_PLAY_SECRET);
+      }
+    });
+
+    it('accepts the secrets the benchmarks start the app with in prod', () => {
+      for (const [ name, value ] of Object.entries(BENCH_SECRETS)) mm(process.env, name, value);
+      assert.equal(configOf('prod').jwt?.secret, BENCH_SECRETS.JWT_SECRET);
+    });
+
+    it('runs local and unittest with the development secrets, or any given, of any length', () => {
+      for (const name of Object.keys(GOOD)) mm(process.env, name, '');
+      for (const env of [ 'local', 'unittest' ]) {
+        const config = configOf(env);
+        assert.equal(config.keys, DEVELOPMENT_SECRETS.EGG_KEYS);
+        assert.equal(config.jwt?.secret, DEVELOPMENT_SECRETS.JWT_SECRET);
+        assert.equal(config.media?.publishSecret, DEVELOPMENT_SECRETS.MEDIA_PUBLISH_SECRET);
+        assert.equal(config.media?.playSecret, DEVELOPMENT_SECRETS.MEDIA_PLAY_SECRET);
+      }
+      mm(process.env, 'JWT_SECRET', 'short');
+      assert.equal(configOf('local').jwt?.secret, 'short');
+    });
+  });
+
+  describe('client address behind a proxy', () => {
+    it('trusts no X-Forwarded-For unless TRUST_PROXY=true, in every environment; then PROXY_HOPS entries from the right', () => {
+      for (const [ name, value ] of Object.entries(GOOD)) mm(process.env, name, value);
+      for (const env of [ 'prod', 'local', 'unittest' ]) assert.equal(configOf(env).proxy, false);
       mm(process.env, 'TRUST_PROXY', 'false');
-      assert.equal(prodConfig().proxy, false);
+      assert.equal(configOf('prod').proxy, false);
+      mm(process.env, 'TRUST_PROXY', 'true');
+      assert.deepEqual([ configOf('prod').proxy, configOf('prod').maxIpsCount ], [ true, 1 ]);
+      mm(process.env, 'PROXY_HOPS', '2');
+      assert.equal(configOf('prod').maxIpsCount, 2);
+      mm(process.env, 'PROXY_HOPS', '0');
+      assert.throws(() => configOf('prod'), /PROXY_HOPS must be a whole number of at least 1/);
+      mm(process.env, 'PROXY_HOPS', '');
+      mm(process.env, 'TRUST_PROXY', 'yes');
+      assert.throws(() => configOf('prod'), /TRUST_PROXY must be true or false, got "yes"/);
+    });
+
+    // The app as Egg loads it with these variables; ctx.ip of a request with that X-Forwarded-For from 10.0.0.1.
+    async function ipOf(env: Record<string, string>, forwardedFor: string) {
+      for (const [ name, value ] of Object.entries(env)) mm(process.env, name, value);
+      mm.env('unittest');
+      const app = mm.app({ cache: false });
+      try {
+        await app.ready();
+        // A context of this app (app.mockContext answers the one egg-mock's bootstrap runs each test in).
+        const req = { headers: { 'x-forwarded-for': forwardedFor }, socket: { remoteAddress: '10.0.0.1' } };
+        return app.createAnonymousContext(req as unknown as Parameters<typeof app.createAnonymousContext>[0]).ip;
+      } finally {
+        await app.close();
+      }
+    }
+
+    it('with a trusted proxy, the client is the address the proxy wrote: an entry forged further left changes nothing', async () => {
+      assert.equal(await ipOf({ TRUST_PROXY: 'true' }, '203.0.113.7'), '203.0.113.7');
+      // Nginx appending ($proxy_add_x_forwarded_for) to a header the client sent.
+      assert.equal(await ipOf({ TRUST_PROXY: 'true' }, '6.6.6.6, 203.0.113.7'), '203.0.113.7');
+      // Two trusted proxies, each appending: the client is the one the first proxy saw.
+      assert.equal(await ipOf({ TRUST_PROXY: 'true', PROXY_HOPS: '2' }, '6.6.6.6, 203.0.113.7, 10.0.0.2'), '203.0.113.7');
+    });
+
+    it('without a trusted proxy, X-Forwarded-For is ignored: the client is the connection\'s peer', async () => {
+      assert.equal(await ipOf({}, '6.6.6.6, 203.0.113.7'), '10.0.0.1');
+      assert.equal(await ipOf({ TRUST_PROXY: 'false' }, '6.6.6.6'), '10.0.0.1');
     });
   });
 
@@ -65,9 +173,11 @@ describe('test/config/config.test.ts', () => {
     mm(process.env, 'MEDIA_PUBLISH_SECRET', 'the-same');
     mm(process.env, 'MEDIA_PLAY_SECRET', 'the-same');
     await assert.rejects(start('unittest'), /MEDIA_PLAY_SECRET must differ from MEDIA_PUBLISH_SECRET/);
-    mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
-    mm(process.env, 'JWT_SECRET', 'a-real-secret');
-    assert.throws(() => prodConfig(), /MEDIA_PLAY_SECRET must differ from MEDIA_PUBLISH_SECRET/);
+    mm(process.env, 'EGG_KEYS', GOOD.EGG_KEYS);
+    mm(process.env, 'JWT_SECRET', GOOD.JWT_SECRET);
+    mm(process.env, 'MEDIA_PUBLISH_SECRET', GOOD.MEDIA_PUBLISH_SECRET);
+    mm(process.env, 'MEDIA_PLAY_SECRET', GOOD.MEDIA_PUBLISH_SECRET);
+    assert.throws(() => configOf('prod'), /MEDIA_PLAY_SECRET must differ from MEDIA_PUBLISH_SECRET/);
   });
 
   it('refuses an unknown MEDIA_LOG_LEVEL, naming the levels', async () => {
@@ -113,7 +223,8 @@ describe('test/config/config.test.ts', () => {
         online: { listLimit: 50, interval: 250, heartbeat: 3, stale: 9 },
         comment: { maxLength: 100, limit: 10, window: 5 },
       });
-      assert.deepEqual(app.config.io.redis, { host: '127.0.0.1', port: 6379, db: 4, key: 'cilicl-live:cilicl_live_unittest:socket.io' });
+      const database = process.env.MYSQL_TEST_DATABASE || 'cilicl_live_unittest';
+      assert.deepEqual(app.config.io.redis, { host: '127.0.0.1', port: 6379, db: 4, key: `cilicl-live:${database}:socket.io` });
       assert.equal(app.config.io.init.wsEngine, 'ws');
     } finally {
       await app.close();

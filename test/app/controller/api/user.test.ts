@@ -1,4 +1,5 @@
 import assert from 'node:assert';
+import { randomBytes } from 'node:crypto';
 import { app, mm } from 'egg-mock/bootstrap';
 import { LOGGERS, mockLogs, registerAndLogin, uniqueName } from '../../../support';
 
@@ -70,6 +71,20 @@ describe('test/app/controller/api/user.test.ts', () => {
       const name = '主播' + uniqueName().slice(0, 8);
       const res = await register(name).expect(200);
       assert.equal(res.body.data.username, name);
+    });
+
+    it('refuses a new password shorter than 8 characters, and takes one of 8', async () => {
+      const username = uniqueName();
+      for (const pass of [ 'abc', 'seven77', '密码密码密码密' ]) {
+        const res = await register(username, pass).expect(422);
+        assert.deepEqual(res.body, { msg: 'fail', data: '密码长度至少为8位' });
+      }
+      assert.equal(await app.model.User.count({ where: { username } }), 0);
+      await register(username, 'eight888').expect(200);
+      // Logging in is not a new password: a short one is simply checked.
+      const res = await app.httpRequest().post('/api/login').send({ username, password: 'seven77' })
+        .expect(400);
+      assert.equal(res.body.data, '密码错误');
     });
 
     it('refuses passwords that do not match', async () => {
@@ -174,19 +189,23 @@ describe('test/app/controller/api/user.test.ts', () => {
     async function limitedUser() {
       mm(app.config.auth.login, 'maxFailures', 3);
       const username = uniqueName();
-      await register(username).expect(200);
-      return { username, login: (pass: string) => app.httpRequest().post('/api/login').send({ username, password: pass }) };
+      const { body } = await register(username).expect(200);
+      return {
+        id: body.data.id as number,
+        username,
+        login: (pass: string) => app.httpRequest().post('/api/login').send({ username, password: pass }),
+      };
     }
 
     it('after too many wrong passwords refuses with 429 until the window ends, even the right one', async () => {
-      const { username, login } = await limitedUser();
+      const { id, login } = await limitedUser();
       for (let i = 0; i < 3; i++) await login('wrong').expect(400);
       const res = await login(password).expect(429);
       assert.deepEqual(res.body, { msg: 'fail', data: '密码错误次数过多，请 15 分钟后再试' });
       assert.equal(res.headers['retry-after'], String(app.config.auth.login.failureWindow));
 
       // The window ending (here: its counter expiring) lets the right password in again.
-      const [ counter ] = await app.redis.keys(`${app.config.cache.prefix}login_attempts_${username}_*`);
+      const [ counter ] = await app.redis.keys(`${app.config.cache.prefix}login_attempts_user_${id}_*`);
       assert(counter);
       await app.redis.del(counter);
       await login(password).expect(200);
@@ -204,6 +223,93 @@ describe('test/app/controller/api/user.test.ts', () => {
       await login(password).expect(200);
       for (let i = 0; i < 2; i++) await login('wrong').expect(400);
       await login(password).expect(200);
+    });
+
+    // Each test its own client addresses, so no count of another test (or of an earlier run) mixes in.
+    function someAddress() {
+      return `10.${[ ...randomBytes(3) ].join('.')}`;
+    }
+
+    // Logins through a trusted proxy (one hop, as TRUST_PROXY=true sets it) that says the client is `address`.
+    function loginVia(forwardedFor: string, username: string, pass: string) {
+      mm(app.config, 'proxy', true);
+      mm(app.config, 'maxIpsCount', 1);
+      return app.httpRequest().post('/api/login').set('x-forwarded-for', forwardedFor)
+        .send({ username, password: pass });
+    }
+
+    it('counts wrong passwords per user found, however the name is spelt: of 14 spellings MySQL takes for it, 10 are checked', async () => {
+      const name = 'oa' + randomBytes(4).toString('hex');
+      const { body } = await register(name).expect(200);
+      const fullWidth = (text: string) => text.replace(/[!-~]/g, c => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+      const spellings = [
+        name, `${name} `, `${name}   `, name.toUpperCase(), `O${name.slice(1)}`, fullWidth(name), fullWidth(name.toUpperCase()),
+        `ó${name.slice(1)}`, `Ó${name.slice(1)}`, `oá${name.slice(2)}`, `öä${name.slice(2)}`, `ÓÁ${name.slice(2)} `,
+        `${fullWidth('oa')}${name.slice(2)}`, `õâ${name.slice(2).toUpperCase()}`,
+      ];
+      assert.equal(new Set(spellings).size, 14);
+      // The database finds the one user under each of them.
+      for (const username of spellings) assert.equal((await app.model.User.findOne({ where: { username } }))?.id, body.data.id);
+
+      const statuses: number[] = [];
+      for (const username of spellings) {
+        const res = await app.httpRequest().post('/api/login').send({ username, password: 'wrong-password' });
+        statuses.push(res.status);
+        assert.equal(res.body.data, res.status === 400 ? '密码错误' : '密码错误次数过多，请 15 分钟后再试');
+      }
+      assert.deepEqual(statuses, [ ...Array(10).fill(400), ...Array(4).fill(429) ]);
+      await app.httpRequest().post('/api/login').send({ username: name, password })
+        .expect(429);
+    });
+
+    it('counts failed logins per address over every username, known or not, and a success does not clear them', async () => {
+      mm(app.config.auth.login, 'maxAddressFailures', 5);
+      const attacker = someAddress();
+      const { username } = await limitedUser();
+      // The attacker's own account logging in between takes back its own attempt only.
+      await loginVia(attacker, username, password).expect(200);
+      for (let i = 0; i < 5; i++) {
+        const res = await loginVia(attacker, uniqueName(), password).expect(400);
+        assert.equal(res.body.data, '用户不存在或已被禁用');
+        if (i === 2) await loginVia(attacker, username, password).expect(200);
+      }
+      const res = await loginVia(attacker, uniqueName(), password).expect(429);
+      assert.deepEqual(res.body, { msg: 'fail', data: '密码错误次数过多，请 15 分钟后再试' });
+      await loginVia(attacker, username, password).expect(429);
+      // Another address is not concerned.
+      await loginVia(someAddress(), username, password).expect(200);
+    });
+
+    it('locks a user out of the guessing address only: the owner still logs in from another', async () => {
+      const { username } = await limitedUser();
+      const attacker = someAddress();
+      for (let i = 0; i < 3; i++) await loginVia(attacker, username, 'wrong').expect(400);
+      await loginVia(attacker, username, password).expect(429);
+      await loginVia(someAddress(), username, password).expect(200);
+      // The owner's success elsewhere does not unlock the attacker's address.
+      await loginVia(attacker, username, password).expect(429);
+    });
+
+    it('behind a trusted proxy takes the address the proxy wrote: a forged leftmost X-Forwarded-For changes nothing', async () => {
+      const { username } = await limitedUser();
+      const client = someAddress();
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await loginVia(`${someAddress()}, ${client}`, username, 'wrong')).status);
+      assert.deepEqual(statuses, [ 400, 400, 400, 429, 429 ]);
+      await loginVia(client, username, password).expect(429);
+    });
+
+    it('with no trusted proxy ignores X-Forwarded-For: the client is the connection\'s peer', async () => {
+      const { username, id } = await limitedUser();
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await app.httpRequest().post('/api/login').set('x-forwarded-for', someAddress())
+          .send({ username, password: 'wrong' });
+        statuses.push(res.status);
+      }
+      assert.deepEqual(statuses, [ 400, 400, 400, 429, 429 ]);
+      assert.deepEqual(await app.redis.keys(`${app.config.cache.prefix}login_attempts_user_${id}_*`),
+        [ `${app.config.cache.prefix}login_attempts_user_${id}_127.0.0.1` ]);
     });
 
     it('refuses missing fields and wrong types without a 5xx', async () => {
