@@ -93,6 +93,19 @@ function mediaLogLevel(): BizConfig['media']['logLevel'] {
   return known;
 }
 
+const SOCKET_TRANSPORTS = [ 'polling', 'websocket' ];
+
+// The engine.io transports socket.io accepts (SOCKET_TRANSPORTS, comma-separated): both by default, as socket.io-client
+// starts with polling unless told otherwise; `websocket` refuses every polling request for clients that never poll.
+function socketTransports(): string[] {
+  const value = process.env.SOCKET_TRANSPORTS || SOCKET_TRANSPORTS.join(',');
+  const names = value.split(',').map(name => name.trim());
+  if (!names.every(name => SOCKET_TRANSPORTS.includes(name))) {
+    throw new Error(`[cilicl-live] SOCKET_TRANSPORTS must list ${SOCKET_TRANSPORTS.join(' and/or ')}, got ${JSON.stringify(value)}`);
+  }
+  return [ ...new Set(names) ];
+}
+
 // One secret for both signatures would let every viewer publish; refused whatever the environment.
 export function checkMediaSecrets(media: Pick<BizConfig['media'], 'publishSecret' | 'playSecret'>): void {
   if (media.publishSecret === media.playSecret) {
@@ -240,6 +253,7 @@ export default (appInfo: EggAppInfo) => {
   config.io = {
     init: {
       wsEngine: 'ws',
+      transports: socketTransports(),
       // A course packet is a few hundred bytes; a frame beyond this closes its connection (engine.io's default is 100 MB).
       maxHttpBufferSize: 64 * 1024,
     },

@@ -1,7 +1,8 @@
 import assert from 'node:assert';
 import { mm } from 'egg-mock/bootstrap';
 import { execFileSync } from 'node:child_process';
-import { DEVELOPMENT_SECRETS } from '../../config/config.default';
+import { EggAppInfo } from 'egg';
+import defaultConfig, { DEVELOPMENT_SECRETS } from '../../config/config.default';
 import prodConfig from '../../config/config.prod';
 
 describe('test/config/config.test.ts', () => {
@@ -118,6 +119,18 @@ describe('test/config/config.test.ts', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('accepts both engine.io transports by default, WebSocket alone with SOCKET_TRANSPORTS=websocket, and refuses others', async () => {
+    const transportsOf = (value: string) => {
+      mm(process.env, 'SOCKET_TRANSPORTS', value);
+      return (defaultConfig({ name: 'cilicl-live', env: 'unittest' } as EggAppInfo).io as { init: { transports: string[] } }).init.transports;
+    };
+    assert.deepEqual(transportsOf(''), [ 'polling', 'websocket' ]);
+    assert.deepEqual(transportsOf('websocket'), [ 'websocket' ]);
+    assert.deepEqual(transportsOf(' websocket , polling '), [ 'websocket', 'polling' ]);
+    assert.throws(() => transportsOf('websocket,xhr'), /SOCKET_TRANSPORTS must list polling and\/or websocket, got "websocket,xhr"/);
+    assert.throws(() => transportsOf(','), /SOCKET_TRANSPORTS must list polling and\/or websocket/);
   });
 
   it('refuses an online list limit above 1000 and a stale time under two heartbeats', async () => {

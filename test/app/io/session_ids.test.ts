@@ -1,5 +1,10 @@
 import assert from 'node:assert';
+import http from 'node:http';
+import { once } from 'node:events';
+import { AddressInfo } from 'node:net';
 import { app, mm } from 'egg-mock/bootstrap';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const mockHttpServer = require('egg-mock/lib/mock_http_server');
 import { until } from '../../media_support';
 import { registerAndLogin } from '../../support';
 import { appUrl, Client, closeClients, connect, OnlineEvent, openLive, publicIdOf, record, request } from '../../socket_support';
@@ -83,4 +88,40 @@ describe('test/app/io/session_ids.test.ts', () => {
     assert.equal(await app.model.Comment.count({ where: { live_id: live.id, content: 'forged' } }), 0);
   });
 
+  describe('SOCKET_TRANSPORTS=websocket', () => {
+    let websocketOnly: ReturnType<typeof mm.app>;
+    let server: http.Server;
+    let onlyUrl: string;
+    before(async () => {
+      mm(process.env, 'SOCKET_TRANSPORTS', 'websocket');
+      websocketOnly = mm.app({ cache: false });
+      await websocketOnly.ready();
+      mm.restore();
+      server = mockHttpServer(websocketOnly);
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      onlyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      server?.close();
+      await websocketOnly?.close();
+    });
+
+    it('refuses a polling handshake, and a polling client cannot connect', async () => {
+      const res = await fetch(`${onlyUrl}/socket.io/?EIO=3&transport=polling`);
+      assert.equal(res.status, 400);
+      assert.deepEqual(await res.json(), { code: 0, message: 'Transport unknown' });
+      await assert.rejects(connect(onlyUrl, { transports: [ 'polling' ] }));
+    });
+
+    it('serves WebSocket clients as before', async () => {
+      const { live } = await openLive();
+      const user = await registerAndLogin();
+      const socket = await connect(onlyUrl, { token: user.token });
+      const online = record<OnlineEvent>(socket, 'online');
+      await join(socket, live.id);
+      await until('its online event', () => online.length > 0);
+      assert.deepEqual(online[online.length - 1].clients, [ publicIdOf(socket) ]);
+    });
+  });
 });
