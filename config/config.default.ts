@@ -56,7 +56,7 @@ export interface BizConfig {
     // Events of one socket wait in line (they run in order); past this many waiting, new ones are refused.
     maxPendingEvents: number;
     online: {
-      // How many users (data) and socket ids (clients) an `online` event lists, newest first; count is exact.
+      // How many users (data) and sockets (clients, by public id) an `online` event lists, newest first; count is exact.
       listLimit: number;
       // Milliseconds between two `online` events of one room from one worker: a burst of joins is told once.
       interval: number;
