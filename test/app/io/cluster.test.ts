@@ -314,7 +314,7 @@ describe('test/app/io/cluster.test.ts', function() {
     const waited = Date.now() - killedAt;
     assert(waited <= 30000, `the dead worker's users were listed for ${waited} ms`);
     assert.deepEqual(idsOf(event), [ ...survivor.ids ].sort(byId));
-    assert.deepEqual([ ...event.clients ].sort(), survivor.all.map(s => s.id).sort());
+    assert.deepEqual([ ...event.clients ].sort(), survivor.all.map(publicIdOf).sort());
     assert.equal(event.action, 'leave');
     assert.equal(survivor.disconnected.size, 0, 'a client of the surviving worker was disconnected');
   });
