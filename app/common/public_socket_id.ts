@@ -8,18 +8,28 @@ import { createHmac } from 'node:crypto';
 // As long as a socket.io id, in the same alphabet (base64url): 120 bits.
 export const PUBLIC_SOCKET_ID_LENGTH = 20;
 
-// Its own key, derived from config.keys, so these digests never equal a cookie signature made with the keys.
-const derived = new Map<string, Buffer>();
-function keyOf(keys: string): Buffer {
-  let key = derived.get(keys);
-  if (!key) {
-    key = createHmac('sha256', keys).update('cilicl-live public socket id').digest();
-    derived.set(keys, key);
+// Ids already made: every online event lists up to 100 sockets, and one HMAC costs several µs. Past this many the
+// memo starts again, so it stays under a megabyte.
+const MEMO_LIMIT = 4096;
+
+let current: { keys: string; key: Buffer; memo: Map<string, string> } | undefined;
+
+// A key of its own, derived from config.keys, so these digests never equal a cookie signature made with the keys.
+function stateOf(keys: string) {
+  if (current?.keys !== keys) {
+    current = { keys, key: createHmac('sha256', keys).update('cilicl-live public socket id').digest(), memo: new Map() };
   }
-  return key;
+  return current;
 }
 
 export function publicSocketId(keys: string, socketId: string): string {
-  const digest = createHmac('sha256', keyOf(keys)).update(socketId).digest('base64url');
-  return digest.slice(0, PUBLIC_SOCKET_ID_LENGTH);
+  const { key, memo } = stateOf(keys);
+  let id = memo.get(socketId);
+  if (id === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    id = createHmac('sha256', key).update(socketId).digest('base64url')
+      .slice(0, PUBLIC_SOCKET_ID_LENGTH);
+    memo.set(socketId, id);
+  }
+  return id;
 }

@@ -18,8 +18,12 @@ describe('test/app/common/public_socket_id.test.ts', () => {
     assert.notEqual(id, socketId);
     assert.notEqual(publicSocketId(keys, 'qa9qNqoP-4mB-IObAAAB'), id);
     assert.notEqual(publicSocketId('other-cookie-keys', socketId), id);
-    const ids = new Set(Array.from({ length: 1000 }, (_, i) => publicSocketId(keys, `socket${i}`)));
-    assert.equal(ids.size, 1000);
+    // More sockets than the memo keeps: each still gets its own id, and the first one the same id as before.
+    const first = publicSocketId(keys, 'socket0');
+    const ids = new Set(Array.from({ length: 10000 }, (_, i) => publicSocketId(keys, `socket${i}`)));
+    assert.equal(ids.size, 10000);
+    assert.equal(publicSocketId(keys, 'socket0'), first);
+    assert.equal(publicSocketId(keys, socketId), id);
   });
 
   it('is an HMAC-SHA256 under a key of its own derived from the keys, not under the keys themselves', () => {
