@@ -1,5 +1,6 @@
 import { Application, IBoot } from 'egg';
 import { LIVE_CHANGED } from './app/lib/answer_cache';
+import { EngineServer, refuseForeignUpgrades } from './app/lib/engine_guard';
 import { OnlineBroadcaster } from './app/lib/online_broadcaster';
 
 export default class AppBootHook implements IBoot {
@@ -15,6 +16,12 @@ export default class AppBootHook implements IBoot {
     // Right inside egg's notfound, so body parsing errors and unknown routes answer in the course envelope too.
     const { coreMiddleware } = this.app.config;
     coreMiddleware.splice(coreMiddleware.indexOf('notfound') + 1, 0, 'errorHandler');
+  }
+
+  configDidLoad() {
+    // Right after egg-socket.io's 'server' listener (added in its own configDidLoad, a plugin's: earlier), which
+    // makes the engine; and before egg-mock emits 'server', which it does before didLoad.
+    this.app.on('server', () => refuseForeignUpgrades(this.app.io.engine as unknown as EngineServer));
   }
 
   async didLoad() {

@@ -53,7 +53,7 @@ export interface BizConfig {
     // Events of one socket wait in line (they run in order); past this many waiting, new ones are refused.
     maxPendingEvents: number;
     online: {
-      // How many users (data) and socket ids (clients) an `online` event lists, newest first; count is exact.
+      // How many users (data) and sockets (clients, by public id) an `online` event lists, newest first; count is exact.
       listLimit: number;
       // Milliseconds between two `online` events of one room from one worker: a burst of joins is told once.
       interval: number;
@@ -98,6 +98,19 @@ function proxySettings(): { proxy: boolean; maxIpsCount: number } {
     throw new Error(`[cilicl-live] TRUST_PROXY must be true or false, got ${JSON.stringify(trust)}`);
   }
   return { proxy: trust === 'true', maxIpsCount: intFromEnv('PROXY_HOPS', 1, 1) };
+}
+
+const SOCKET_TRANSPORTS = [ 'polling', 'websocket' ];
+
+// The engine.io transports socket.io accepts (SOCKET_TRANSPORTS, comma-separated): both by default, as socket.io-client
+// starts with polling unless told otherwise; `websocket` refuses every polling request for clients that never poll.
+function socketTransports(): string[] {
+  const value = process.env.SOCKET_TRANSPORTS || SOCKET_TRANSPORTS.join(',');
+  const names = value.split(',').map(name => name.trim());
+  if (!names.every(name => SOCKET_TRANSPORTS.includes(name))) {
+    throw new Error(`[cilicl-live] SOCKET_TRANSPORTS must list ${SOCKET_TRANSPORTS.join(' and/or ')}, got ${JSON.stringify(value)}`);
+  }
+  return [ ...new Set(names) ];
 }
 
 // One secret for both signatures would let every viewer publish; refused whatever the environment.
@@ -253,6 +266,7 @@ export default (appInfo: EggAppInfo) => {
   config.io = {
     init: {
       wsEngine: 'ws',
+      transports: socketTransports(),
       // A course packet is a few hundred bytes; a frame beyond this closes its connection (engine.io's default is 100 MB).
       maxHttpBufferSize: 64 * 1024,
     },

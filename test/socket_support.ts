@@ -5,6 +5,7 @@ import { app } from 'egg-mock/bootstrap';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const mockHttpServer = require('egg-mock/lib/mock_http_server');
 import io from 'socket.io-client';
+import { publicSocketId } from '../app/common/public_socket_id';
 import { LiveStatus } from '../app/model/live';
 import { registerAndLogin } from './support';
 
@@ -41,10 +42,10 @@ export function appUrl(): Promise<string> {
 const clients: Client[] = [];
 const errors = new WeakMap<Client, string[]>();
 
-// A socket.io 2 client over WebSocket (as uni-app's), connected; closed by closeClients().
-export async function connect(url: string, options: { token?: string; localAddress?: string } = {}): Promise<Client> {
+// A socket.io 2 client over WebSocket (as uni-app's; or the given transports), connected; closed by closeClients().
+export async function connect(url: string, options: { token?: string; localAddress?: string; transports?: string[] } = {}): Promise<Client> {
   const socket = io(url, {
-    transports: [ 'websocket' ],
+    transports: options.transports ?? [ 'websocket' ],
     forceNew: true,
     reconnection: false,
     ...options.token ? { query: { token: options.token } } : {},
@@ -62,6 +63,11 @@ export async function connect(url: string, options: { token?: string; localAddre
     socket.once('connect_error', reject);
   });
   return socket;
+}
+
+// How the `clients` of an `online` event name a socket: its public id, never its real one.
+export function publicIdOf(socket: Client): string {
+  return publicSocketId(app.config.keys, socket.id);
 }
 
 export function closeClients() {

@@ -1,4 +1,5 @@
 import { Service } from 'egg';
+import { publicSocketId } from '../common/public_socket_id';
 import { OnlineUser } from '../lib/socket_session';
 
 // A room's online list: its Redis keys, changed only by the Lua scripts below, so any worker's change is atomic.
@@ -101,6 +102,7 @@ const SWEEP_BATCH = 1000;
 export interface OnlineSnapshot {
   count: number;
   data: OnlineUser[];
+  // The sockets' public ids (common/public_socket_id.ts), never their real ones.
   clients: string[];
   last: { action: 'join' | 'leave'; user: OnlineUser | null } | null;
 }
@@ -162,13 +164,14 @@ export default class OnlineService extends Service {
     return removed;
   }
 
-  // The exact number of online users, the newest `limit` users and sockets, and the last change.
+  // The exact number of online users, the newest `limit` users and sockets, and the last change. The lists keep the
+  // sockets' real ids (heartbeat, sweep and leave need them); what leaves here has their public ids only.
   async snapshot(liveId: number, limit: number): Promise<OnlineSnapshot> {
-    const [ count, users, clients, last ] = await this.run('snapshot', liveId, limit) as [ number, Array<string | null>, string[], string | null ];
+    const [ count, users, sockets, last ] = await this.run('snapshot', liveId, limit) as [ number, Array<string | null>, string[], string | null ];
     return {
       count: Number(count),
       data: users.filter((user): user is string => user !== null).map(user => JSON.parse(user) as OnlineUser),
-      clients,
+      clients: sockets.map(socketId => publicSocketId(this.config.keys, socketId)),
       last: last ? JSON.parse(last) : null,
     };
   }

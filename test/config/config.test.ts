@@ -231,6 +231,18 @@ describe('test/config/config.test.ts', () => {
     }
   });
 
+  it('accepts both engine.io transports by default, WebSocket alone with SOCKET_TRANSPORTS=websocket, and refuses others', async () => {
+    const transportsOf = (value: string) => {
+      mm(process.env, 'SOCKET_TRANSPORTS', value);
+      return (defaultConfig({ name: 'cilicl-live', env: 'unittest' } as EggAppInfo).io as { init: { transports: string[] } }).init.transports;
+    };
+    assert.deepEqual(transportsOf(''), [ 'polling', 'websocket' ]);
+    assert.deepEqual(transportsOf('websocket'), [ 'websocket' ]);
+    assert.deepEqual(transportsOf(' websocket , polling '), [ 'websocket', 'polling' ]);
+    assert.throws(() => transportsOf('websocket,xhr'), /SOCKET_TRANSPORTS must list polling and\/or websocket, got "websocket,xhr"/);
+    assert.throws(() => transportsOf(','), /SOCKET_TRANSPORTS must list polling and\/or websocket/);
+  });
+
   it('refuses an online list limit above 1000 and a stale time under two heartbeats', async () => {
     mm(process.env, 'ONLINE_LIST_LIMIT', '1001');
     await assert.rejects(start('unittest'), /ONLINE_LIST_LIMIT must be at most 1000/);

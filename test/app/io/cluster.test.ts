@@ -5,7 +5,7 @@ import { app } from 'egg-mock/bootstrap';
 import { Cluster, registerAndLogin, stickyCluster } from '../../support';
 import { freePort } from '../../media_support';
 import { until } from '../../lib/until';
-import { Client, closeClients, connect, OnlineEvent, openLive, record, Reply, request, userWithCoins } from '../../socket_support';
+import { Client, closeClients, connect, OnlineEvent, openLive, publicIdOf, record, Reply, request, userWithCoins } from '../../socket_support';
 
 type LoggedIn = Awaited<ReturnType<typeof registerAndLogin>>;
 interface Gift { id: number; name: string; image: string; coin: number }
@@ -173,7 +173,7 @@ describe('test/app/io/cluster.test.ts', function() {
 
     const event = await settled([ a, b ], 'both workers to list both viewers', e => e.count === 2);
     assert.deepEqual(idsOf(event), [ a.user.id, b.user.id ].sort(byId));
-    assert.deepEqual([ ...event.clients ].sort(), [ a.socket.id, b.socket.id ].sort());
+    assert.deepEqual([ ...event.clients ].sort(), [ a.socket, b.socket ].map(publicIdOf).sort());
     // b joined last.
     assert.deepEqual(event.data[0], { id: b.user.id, name: b.user.username, avatar: '' });
   });
@@ -243,7 +243,7 @@ describe('test/app/io/cluster.test.ts', function() {
     assert.deepEqual((await Promise.all(leaves)).map(reply => reply.data.action), Array(25).fill('ok'));
 
     const expectedIds = [ ...observers.map(o => o.user.id), ...staying.map(i => viewers[i].id) ].sort(byId);
-    const expectedClients = [ ...observers.map(o => o.socket.id), ...staying.map(i => sockets[i].id) ].sort();
+    const expectedClients = [ ...observers.map(o => o.socket), ...staying.map(i => sockets[i]) ].map(publicIdOf).sort();
     const event = await settled(observers, 'both workers to list the 17 users left',
       e => e.count === 17 && idsOf(e).join() === expectedIds.join());
     assert.deepEqual(idsOf(event), expectedIds);
@@ -262,13 +262,13 @@ describe('test/app/io/cluster.test.ts', function() {
       e => e.count === 18 && e.clients.length === 19);
     assert.deepEqual(idsOf(withTabs), [ ...expectedIds, tabUser.id ].sort(byId));
     assert.equal(withTabs.data.filter(user => user.id === tabUser.id).length, 1);
-    assert.deepEqual([ ...withTabs.clients ].sort(), [ ...expectedClients, ...tabs.map(tab => tab.id) ].sort());
+    assert.deepEqual([ ...withTabs.clients ].sort(), [ ...expectedClients, ...tabs.map(publicIdOf) ].sort());
 
     // One tab leaves: the user stays listed with the other; the second tab goes: the user is gone.
     assert.equal((await request(tabs[0], 'leaveLive', { live_id: live.id, token: tabUser.token })).data.action, 'ok');
     const oneTab = await settled(observers, 'both workers to drop the first tab', e => e.clients.length === 18);
     assert.equal(oneTab.count, 18);
-    assert(oneTab.clients.includes(tabs[1].id) && !oneTab.clients.includes(tabs[0].id));
+    assert(oneTab.clients.includes(publicIdOf(tabs[1])) && !oneTab.clients.includes(publicIdOf(tabs[0])));
     assert.deepEqual(idsOf(oneTab), [ ...expectedIds, tabUser.id ].sort(byId));
     tabs[1].close();
     const gone = await settled(observers, 'both workers to drop the two-tab user', e => e.count === 17);
@@ -314,7 +314,7 @@ describe('test/app/io/cluster.test.ts', function() {
     const waited = Date.now() - killedAt;
     assert(waited <= 30000, `the dead worker's users were listed for ${waited} ms`);
     assert.deepEqual(idsOf(event), [ ...survivor.ids ].sort(byId));
-    assert.deepEqual([ ...event.clients ].sort(), survivor.all.map(s => s.id).sort());
+    assert.deepEqual([ ...event.clients ].sort(), survivor.all.map(publicIdOf).sort());
     assert.equal(event.action, 'leave');
     assert.equal(survivor.disconnected.size, 0, 'a client of the surviving worker was disconnected');
   });

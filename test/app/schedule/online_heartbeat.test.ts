@@ -1,7 +1,7 @@
 import assert from 'node:assert';
 import { app } from 'egg-mock/bootstrap';
 import { registerAndLogin, scheduleOf } from '../../support';
-import { appUrl, closeClients, connect, openLive, request } from '../../socket_support';
+import { appUrl, closeClients, connect, openLive, publicIdOf, request } from '../../socket_support';
 
 describe('test/app/schedule/online_heartbeat.test.ts', () => {
   afterEach(closeClients);
@@ -23,7 +23,7 @@ describe('test/app/schedule/online_heartbeat.test.ts', () => {
     await app.runSchedule('online_heartbeat');
     assert(Number(await app.redis.zscore(alive, socket.id)) > Date.now() - 5000);
     await app.runSchedule('online_sweep');
-    assert.deepEqual((await online.snapshot(live.id, 100)).clients, [ socket.id ]);
+    assert.deepEqual((await online.snapshot(live.id, 100)).clients, [ publicIdOf(socket) ]);
 
     await app.redis.del(...await app.redis.keys(`${app.config.cache.prefix}online_${live.id}:*`));
     await app.runSchedule('online_heartbeat');

@@ -1,5 +1,6 @@
 import assert from 'node:assert';
 import { app } from 'egg-mock/bootstrap';
+import { publicSocketId } from '../../../app/common/public_socket_id';
 import { scheduleOf } from '../../support';
 
 describe('test/app/schedule/online_sweep.test.ts', () => {
@@ -19,7 +20,7 @@ describe('test/app/schedule/online_sweep.test.ts', () => {
     await online.join(liveId, 'recent', { ...user, id: 2 }, Date.now());
     await app.runSchedule('online_sweep');
     const list = await online.snapshot(liveId, 100);
-    assert.deepEqual(list.clients, [ 'recent' ]);
+    assert.deepEqual(list.clients, [ publicSocketId(app.config.keys, 'recent') ]);
     await online.leave(liveId, 'recent');
   });
 });

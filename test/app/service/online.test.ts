@@ -1,6 +1,7 @@
 import assert from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
+import { publicSocketId } from '../../../app/common/public_socket_id';
 
 describe('test/app/service/online.test.ts', () => {
   let prefix: string;
@@ -10,6 +11,8 @@ describe('test/app/service/online.test.ts', () => {
   // Live ids no room uses, so the lists start empty (the lists live in Redis only).
   let liveId = 4000000000 + Math.floor(Math.random() * 1000000);
   const user = (id: number) => ({ id, name: `u${id}`, avatar: '' });
+  // How snapshot() names a socket: its public id.
+  const client = (socketId: string) => publicSocketId(app.config.keys, socketId);
   let online: ReturnType<typeof app.mockContext>['service']['online'];
   beforeEach(() => {
     online = app.mockContext().service.online;
@@ -25,17 +28,17 @@ describe('test/app/service/online.test.ts', () => {
     let list = await online.snapshot(liveId, 100);
     assert.equal(list.count, 2);
     assert.deepEqual(list.data, [ user(1), user(2) ]);
-    assert.deepEqual(list.clients, [ 's3', 's2', 's1' ]);
+    assert.deepEqual(list.clients, [ 's3', 's2', 's1' ].map(client));
     assert.deepEqual(list.last, { action: 'join', user: user(1) });
 
     assert.equal(await online.leave(liveId, 's1'), true);
     list = await online.snapshot(liveId, 100);
     assert.equal(list.count, 2);
-    assert.deepEqual(list.clients, [ 's3', 's2' ]);
+    assert.deepEqual(list.clients, [ 's3', 's2' ].map(client));
     assert.equal(await online.leave(liveId, 's3'), true);
     assert.equal(await online.leave(liveId, 's3'), false);
     list = await online.snapshot(liveId, 100);
-    assert.deepEqual(list, { count: 1, data: [ user(2) ], clients: [ 's2' ], last: { action: 'leave', user: user(1) } });
+    assert.deepEqual(list, { count: 1, data: [ user(2) ], clients: [ client('s2') ], last: { action: 'leave', user: user(1) } });
 
     await online.leave(liveId, 's2');
     assert.deepEqual(await online.snapshot(liveId, 100), { count: 0, data: [], clients: [], last: null });
@@ -43,6 +46,18 @@ describe('test/app/service/online.test.ts', () => {
     const keys = await app.redis.keys(`${prefix}online_${liveId}:*`);
     assert.deepEqual(keys, []);
     assert.equal(await app.redis.sismember(`${prefix}online_rooms`, String(liveId)), 0);
+  });
+
+  it('keeps the real socket ids in Redis (leave and heartbeat use them) and shows their public ids only', async () => {
+    await online.join(liveId, 'socket-a', user(1), 1000);
+    await online.join(liveId, 'socket-b', user(2), 2000);
+    const list = await online.snapshot(liveId, 100);
+    assert.deepEqual(list.clients, [ client('socket-b'), client('socket-a') ]);
+    assert(!JSON.stringify(list).includes('socket-'), JSON.stringify(list));
+    assert.deepEqual((await online.snapshot(liveId, 100)).clients, list.clients);
+    assert.deepEqual(await app.redis.zrange(`${prefix}online_${liveId}:sockets`, 0, -1), [ 'socket-a', 'socket-b' ]);
+    assert.equal(await online.leave(liveId, 'socket-a'), true);
+    assert.deepEqual((await online.snapshot(liveId, 100)).clients, [ client('socket-b') ]);
   });
 
   it('stays exact under concurrent joins and leaves of the same users', async () => {
@@ -63,7 +78,7 @@ describe('test/app/service/online.test.ts', () => {
     assert.equal(list.data.length, 100);
     assert.deepEqual(list.data[0], user(149));
     assert.equal(list.clients.length, 100);
-    assert.equal(list.clients[0], 's149');
+    assert.equal(list.clients[0], client('s149'));
   });
 
   it('sweeps the sockets without a heartbeat since the cutoff, and a heartbeat keeps or lists a socket again', async () => {
@@ -79,7 +94,7 @@ describe('test/app/service/online.test.ts', () => {
     assert.equal(await online.touch(liveId, [{ socketId: 'alive', user: user(2) }], 6000), 1);
     list = await online.snapshot(liveId, 100);
     assert.equal(list.count, 1);
-    assert.deepEqual(list.clients, [ 'alive' ]);
+    assert.deepEqual(list.clients, [ client('alive') ]);
   });
 
   it('sweeps a room of more sockets than one sweep script removes', async () => {

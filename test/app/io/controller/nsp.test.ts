@@ -5,7 +5,7 @@ import { LiveStatus } from '../../../../app/model/live';
 import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
 import {
-  appUrl, Client, closeClients, connect, errorsOf, OnlineEvent, openLive, record, request, userWithCoins,
+  appUrl, Client, closeClients, connect, errorsOf, OnlineEvent, openLive, publicIdOf, record, request, userWithCoins,
 } from '../../../socket_support';
 
 type Viewer = Awaited<ReturnType<typeof registerAndLogin>>;
@@ -184,7 +184,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       await Promise.all(tabs.map(tab => ok(tab, 'joinLive', { live_id: live.id, token: viewer.token })));
       let event = await lastOnline(online, 2);
       assert.deepEqual(event.data, [ profile(viewer), profile(observer) ]);
-      assert.deepEqual(new Set(event.clients), new Set([ watcher.id, ...tabs.map(tab => tab.id) ]));
+      assert.deepEqual(new Set(event.clients), new Set([ watcher, ...tabs ].map(publicIdOf)));
       assert.equal(event.action, 'join');
       assert.deepEqual(event.user, profile(viewer));
       assert.equal((await app.model.Live.findByPk(live.id))?.look_count, 2);
@@ -199,7 +199,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.equal(event.action, 'leave');
       assert.deepEqual(event.user, profile(viewer));
       assert.deepEqual(event.data, [ profile(observer) ]);
-      assert.deepEqual(event.clients, [ watcher.id ]);
+      assert.deepEqual(event.clients, [ publicIdOf(watcher) ]);
 
       // Joining again is no new visit.
       const again = await connect(url, { token: viewer.token });
@@ -253,7 +253,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       await ok(sockets[0], 'joinLive', { live_id: live.id });
       const event = await lastOnline(online, 5);
       assert.deepEqual(event.data.map(user => user.id), [ viewers[0].id, viewers[4].id, viewers[3].id ]);
-      assert.deepEqual(event.clients, [ sockets[0].id, sockets[4].id, sockets[3].id ]);
+      assert.deepEqual(event.clients, [ sockets[0], sockets[4], sockets[3] ].map(publicIdOf));
     });
 
     it('lets a socket leave an ended room, and leaving a room it never joined changes nothing', async () => {
@@ -278,7 +278,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const list = await snapshot(live.id);
       assert.equal(list.count, 1);
       assert.deepEqual(list.data, [ profile(second) ]);
-      assert.deepEqual(list.clients, [ socket.id ]);
+      assert.deepEqual(list.clients, [ publicIdOf(socket) ]);
     });
 
     it('unlists, at the next heartbeat, a socket whose user has logged out, and stops telling it the room', async () => {
@@ -293,7 +293,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       await app.runSchedule('online_heartbeat');
       const list = await snapshot(live.id);
       assert.deepEqual(list.data, [ profile(staying) ]);
-      assert.deepEqual(list.clients, [ other.id ]);
+      assert.deepEqual(list.clients, [ publicIdOf(other) ]);
       const heard = record(gone, 'comment');
       const told = record(other, 'comment');
       await ok(other, 'comment', { live_id: live.id, data: 'after the logout' });
@@ -313,7 +313,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       engine.write('0');
       // Events still run in order after these: this one is answered once they have been handled.
       await ok(socket, 'comment', { live_id: live.id, data: 'still here' });
-      assert.deepEqual((await snapshot(live.id)).clients, [ socket.id ]);
+      assert.deepEqual((await snapshot(live.id)).clients, [ publicIdOf(socket) ]);
       socket.close();
       await until('the socket to be unlisted', async () => (await snapshot(live.id)).count === 0);
     });
