@@ -20,6 +20,12 @@ export default () => {
     ttl: intFromEnv('ANSWER_CACHE_TTL', 0, 0),
   };
 
+  // Tests make many rooms and changes per user; the rate limit tests lower these themselves.
+  config.rateLimit = {
+    liveCreate: { limit: intFromEnv('LIVE_CREATE_RATE_LIMIT', 1000, 1) },
+    liveStatus: { limit: intFromEnv('LIVE_STATUS_RATE_LIMIT', 1000, 1) },
+  };
+
   config.logger = {
     consoleLevel: 'WARN',
   };

@@ -1,11 +1,21 @@
-// The messenger message that clears every worker's cache: a room was created or changed status.
+// The messenger message that tells every worker a room was created or changed status (LiveChanged names it).
 export const LIVE_CHANGED = 'live-changed';
+export interface LiveChanged { id: number }
+
+// The keys of the room answers, built here only: what a room's change makes stale is decided in one place.
+const LIST_PREFIX = 'list_';
+export const answerKeys = {
+  list: (page: number, status?: number) => `${LIST_PREFIX}${page}_${status ?? ''}`,
+  read: (id: number) => `read_${id}`,
+  status: (id: number) => `status_${id}`,
+};
 
 // Public answers about rooms, kept by each worker for a few seconds: list pages, room reads, each room's status (the
 // check of every join, danmaku and gift) and the gift catalogue. The lobby and the room checks are the most asked and
 // change mostly in their counters. A room created, or whose status changes (changestatus, a stream starting or
-// stopping), clears every worker's cache of this host at once (app.ts, 'live-changed'); look_count and coin, rows
-// written outside the app, and other hosts' changes may be up to `ttl` seconds old.
+// stopping), drops that room's answers and the list pages in every worker of this host at once (app.ts,
+// 'live-changed'); look_count and coin, rows written outside the app, and other hosts' changes may be up to `ttl`
+// seconds old.
 export class AnswerCache {
   private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
   // config.answerCache, read at each use.
@@ -34,6 +44,16 @@ export class AnswerCache {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  // Room `id` was created or changed status: its read and status go, and every list page (any may show it, or should);
+  // other rooms' answers stay. A new room's own keys may hold the "does not exist" of a request made before it was.
+  forgetRoom(id: number): void {
+    this.entries.delete(answerKeys.read(id));
+    this.entries.delete(answerKeys.status(id));
+    for (const key of this.entries.keys()) {
+      if (key.startsWith(LIST_PREFIX)) this.entries.delete(key);
+    }
   }
 
   // Bounded, whatever pages or rooms clients ask for. Every entry lives the same ttl and is inserted anew when loaded,

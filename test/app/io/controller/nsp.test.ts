@@ -268,6 +268,26 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       await ok(socket, 'leaveLive', { live_id: 4294967295 });
     });
 
+    it('lets a socket be in config.realtime.maxLives rooms at once, refuses one more without visiting it, and takes it after a leave', async () => {
+      mm(app.config.realtime, 'maxLives', 2);
+      const [ first, second, third ] = await Promise.all([ openLive(), openLive(), openLive() ]).then(all => all.map(({ live }) => live));
+      const viewer = await registerAndLogin();
+      const socket = await connect(url, { token: viewer.token });
+      await ok(socket, 'joinLive', { live_id: first.id });
+      await ok(socket, 'joinLive', { live_id: second.id });
+      // Joining a room it is in again is no new room.
+      await ok(socket, 'joinLive', { live_id: second.id });
+      assert.equal(await refusal(socket, 'joinLive', { live_id: third.id }), '最多同时进入 2 个直播间，请先离开其他直播间');
+      assert.equal((await snapshot(third.id)).count, 0);
+      assert.equal((await app.model.Live.findByPk(third.id))?.look_count, 0);
+      // Another socket of the same user has rooms of its own.
+      const tab = await connect(url, { token: viewer.token });
+      await ok(tab, 'joinLive', { live_id: third.id });
+      await ok(socket, 'leaveLive', { live_id: first.id });
+      await ok(socket, 'joinLive', { live_id: third.id });
+      assert.deepEqual((await snapshot(third.id)).clients.sort(), [ socket.id, tab.id ].sort());
+    });
+
     it('lists a socket that joins again with another user\'s token as that user only', async () => {
       const { live } = await openLive();
       const first = await registerAndLogin();
