@@ -420,6 +420,20 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.deepEqual(rows.map(row => [ row.user_id, row.gift_id ]), [[ sender.id, cheapest.id ]]);
     });
 
+    it('pays gifts into a room whose coins pass 2^32 − 1, exactly, and answers its coins as a number', async () => {
+      const { live } = await openLive();
+      const start = 2 ** 32 - 2;
+      await app.model.Live.update({ coin: start }, { where: { id: live.id } });
+      const sender = await userWithCoins(cheapest.coin * 3);
+      const socket = await connect(url, { token: sender.token });
+      await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
+      await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
+      assert.equal((await app.model.Live.findByPk(live.id))?.coin, start + 2 * cheapest.coin);
+      assert.equal((await app.model.User.findByPk(sender.id))?.coin, cheapest.coin);
+      const read = await app.httpRequest().get(`/api/live/read/${live.id}`).expect(200);
+      assert.strictEqual(read.body.data.data.coin, start + 2 * cheapest.coin);
+    });
+
     it('refuses an unknown gift and a gift the sender cannot pay, and changes nothing', async () => {
       const { live } = await openLive();
       const sender = await userWithCoins(cheapest.coin - 1);
