@@ -32,7 +32,7 @@ export default class LiveService extends Service {
   }
 
   // Throws checkStatus's message (400) unless the room takes viewers' events: joins, comments and gifts. Through this
-  // worker's cache, from which the room's status changes drop it (app/lib/answer_cache.ts): a danmaku costs no status query.
+  // worker's cache, which drops it when the room's status changes (app/lib/answer_cache.ts): a danmaku costs no query.
   async ensureOpen(id: number): Promise<void> {
     const refusal = await this.app.answerCache.get(answerKeys.status(id), () => this.checkStatus(id));
     if (refusal) this.ctx.throw(400, refusal);
