@@ -1,5 +1,5 @@
 import { Agent, IBoot } from 'egg';
-import { LIVE_CHANGED } from './app/lib/answer_cache';
+import { LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
 import { MediaServer } from './app/lib/media_server';
 
 // The agent is the one process per host: the media server lives here, so every worker's viewers see the same streams.
@@ -14,9 +14,9 @@ export default class AgentBootHook implements IBoot {
   async didLoad() {
     const { media } = this.agent.config;
     if (!media.enable) return;
-    // A room gone live or paused: the workers' cached room answers are out of date.
+    // A room gone live or paused: the workers' cached answers about it are out of date.
     const server = new MediaServer(media, this.agent.getLogger('mediaLogger'),
-      id => this.agent.messenger.sendToApp(LIVE_CHANGED, { id }));
+      id => this.agent.messenger.sendToApp(LIVE_CHANGED, { id } satisfies LiveChanged));
     try {
       await server.start();
     } catch (err) {

@@ -1,5 +1,5 @@
 import { Application, IBoot } from 'egg';
-import { LIVE_CHANGED } from './app/lib/answer_cache';
+import { LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
 import { EngineServer, refuseForeignUpgrades } from './app/lib/engine_guard';
 import { OnlineBroadcaster } from './app/lib/online_broadcaster';
 
@@ -25,8 +25,8 @@ export default class AppBootHook implements IBoot {
   }
 
   async didLoad() {
-    // From a worker (create, changestatus) or the agent (a stream started or stopped).
-    this.app.messenger.on(LIVE_CHANGED, () => this.app.answerCache.clear());
+    // From a worker (create, changestatus) or the agent (a stream started or stopped): that room's answers go.
+    this.app.messenger.on(LIVE_CHANGED, ({ id }: LiveChanged) => this.app.answerCache.forgetRoom(id));
   }
 
   // Before the app is ready (and before egg-cluster emits 'server'), so no socket joins a room unheard.

@@ -3,14 +3,17 @@ import { Application } from 'egg';
 export default (app: Application) => {
   const { router, controller, middleware, io } = app;
   const auth = middleware.auth();
+  // Each room created or status changed drops cached answers in every worker: a user may not do it without end.
+  const createLimit = middleware.rateLimit({ name: 'liveCreate', action: '创建直播间', unit: '个' });
+  const statusLimit = middleware.rateLimit({ name: 'liveStatus', action: '修改直播状态', unit: '次' });
 
   router.post('/api/reg', controller.api.user.reg);
   router.post('/api/login', controller.api.user.login);
   router.post('/api/logout', auth, controller.api.user.logout);
   router.get('/api/user/info', auth, controller.api.user.info);
 
-  router.post('/api/live/create', auth, controller.api.live.save);
-  router.post('/api/live/changestatus', auth, controller.api.live.changestatus);
+  router.post('/api/live/create', auth, createLimit, controller.api.live.save);
+  router.post('/api/live/changestatus', auth, statusLimit, controller.api.live.changestatus);
   router.get('/api/live/list/:page', controller.api.live.list);
   router.get('/api/live/read/:id', controller.api.live.read);
 

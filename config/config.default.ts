@@ -39,9 +39,17 @@ export interface BizConfig {
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
     logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   };
+  // Per user, counted in Redis across workers (app/middleware/rate_limit.ts): `limit` requests per `window` seconds.
+  rateLimit: {
+    // POST /api/live/create: each room is a row and drops every worker's cached list pages.
+    liveCreate: { limit: number; window: number };
+    // POST /api/live/changestatus: each change drops the room's and the list pages' cached answers in every worker.
+    liveStatus: { limit: number; window: number };
+  };
   answerCache: {
     // Seconds each worker keeps public room answers (list pages, reads, room status, the gift catalogue); 0 turns the
-    // cache off. A new room or a status change clears it at once in every worker of the host (app/lib/answer_cache.ts).
+    // cache off. A new room or a status change drops its answers and the list pages at once in every worker of the
+    // host (app/lib/answer_cache.ts).
     ttl: number;
     // Answers kept at most, whatever pages and rooms clients ask for.
     maxEntries: number;
@@ -52,6 +60,8 @@ export interface BizConfig {
     authRecheck: number;
     // Events of one socket wait in line (they run in order); past this many waiting, new ones are refused.
     maxPendingEvents: number;
+    // Rooms one socket may be in at once: each costs Redis work at every heartbeat (app/schedule/online_heartbeat.ts).
+    maxLives: number;
     online: {
       // How many users (data) and sockets (clients, by public id) an `online` event lists, newest first; count is exact.
       listLimit: number;
@@ -234,6 +244,17 @@ export default (appInfo: EggAppInfo) => {
   };
   checkMediaSecrets(config.media);
 
+  config.rateLimit = {
+    liveCreate: {
+      limit: intFromEnv('LIVE_CREATE_RATE_LIMIT', 10, 1),
+      window: intFromEnv('LIVE_CREATE_RATE_WINDOW', 3600, 1),
+    },
+    liveStatus: {
+      limit: intFromEnv('LIVE_STATUS_RATE_LIMIT', 30, 1),
+      window: intFromEnv('LIVE_STATUS_RATE_WINDOW', 60, 1),
+    },
+  };
+
   config.answerCache = {
     ttl: intFromEnv('ANSWER_CACHE_TTL', 5, 0),
     maxEntries: 1000,
@@ -242,6 +263,7 @@ export default (appInfo: EggAppInfo) => {
   config.realtime = {
     authRecheck: intFromEnv('SOCKET_AUTH_RECHECK', 1000, 0),
     maxPendingEvents: 32,
+    maxLives: intFromEnv('SOCKET_MAX_LIVES', 10, 1),
     online: {
       listLimit: intFromEnv('ONLINE_LIST_LIMIT', 100, 1),
       interval: intFromEnv('ONLINE_INTERVAL', 500, 0),

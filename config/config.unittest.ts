@@ -26,6 +26,12 @@ export default () => {
     login: { maxAddressFailures: intFromEnv('LOGIN_MAX_ADDRESS_FAILURES', 1000000, 1) },
   };
 
+  // Tests make many rooms and changes per user; the rate limit tests lower these themselves.
+  config.rateLimit = {
+    liveCreate: { limit: intFromEnv('LIVE_CREATE_RATE_LIMIT', 1000, 1) },
+    liveStatus: { limit: intFromEnv('LIVE_STATUS_RATE_LIMIT', 1000, 1) },
+  };
+
   config.logger = {
     consoleLevel: 'WARN',
   };

@@ -2,6 +2,10 @@ import { Options } from 'sequelize';
 
 export declare function intFromEnv(name: string, fallback: number, min?: number): number;
 
+export declare const SQL_MODE: string;
+
+export declare function pinSqlMode(connection: unknown): Promise<void>;
+
 export declare function connection(serverEnv?: string): Options & {
   host: string;
   port: number;

@@ -15,6 +15,18 @@ function intFromEnv(name, fallback, min = 0) {
   return value;
 }
 
+// Pinned on every connection, whatever the server's global sql_mode: a value that does not fit its column (a coin sum
+// past BIGINT, a title too long) is refused with an error, never clamped or cut with a warning. The whole mode is set,
+// not added to, so a server's NO_BACKSLASH_ESCAPES or ANSI_QUOTES cannot change how queries read either.
+const SQL_MODE = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_IN_DATE,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION';
+
+// Sequelize's afterConnect hook: runs on each new mysql2 connection (a callback API) before the pool hands it out.
+function pinSqlMode(connection) {
+  return new Promise((resolve, reject) => {
+    connection.query(`SET SESSION sql_mode = '${SQL_MODE}'`, err => (err ? reject(err) : resolve()));
+  });
+}
+
 // serverEnv is Egg's (appInfo.env); sequelize-cli runs take it from EGG_SERVER_ENV.
 function connection(serverEnv = env.EGG_SERVER_ENV) {
   return {
@@ -26,7 +38,14 @@ function connection(serverEnv = env.EGG_SERVER_ENV) {
     // A test run never touches the development or production database, whatever MYSQL_DATABASE says.
     database: serverEnv === 'unittest' ? (env.MYSQL_TEST_DATABASE || 'cilicl_live_unittest') : (env.MYSQL_DATABASE || 'cilicl_live'),
     timezone: env.MYSQL_TIMEZONE || '+08:00',
-    dialectOptions: { charset: 'utf8mb4' },
+    dialectOptions: {
+      charset: 'utf8mb4',
+      // BIGINT columns (coins) read back as numbers, exact up to 2^53; a larger value would come back as a string
+      // rather than a rounded number. (Sequelize's own defaults, pinned here.)
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+    },
+    hooks: { afterConnect: pinSqlMode },
     define: {
       freezeTableName: true,
       underscored: true,
@@ -51,6 +70,8 @@ const cli = {
 module.exports = {
   intFromEnv,
   connection,
+  SQL_MODE,
+  pinSqlMode,
   development: cli,
   test: cli,
   production: cli,

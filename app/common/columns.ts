@@ -23,3 +23,14 @@ export function createdTime(): ModelAttributeColumnOptions<Model> {
     },
   };
 }
+
+// Coins (a user's balance, a room's sum): BIGINT UNSIGNED since database/migrations/20261202000001, read back as a
+// number (database/config.js: supportBigNumbers), exact up to 2^53.
+export function coins(): ModelAttributeColumnOptions<Model> {
+  return { type: DataTypes.BIGINT.UNSIGNED, allowNull: false, defaultValue: 0 };
+}
+
+// The id of a table that gains a row with every danmaku, gift or first visit: BIGINT UNSIGNED, as coins.
+export function growingId(): ModelAttributeColumnOptions<Model> {
+  return { type: DataTypes.BIGINT.UNSIGNED, primaryKey: true, autoIncrement: true };
+}

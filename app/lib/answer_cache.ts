@@ -1,8 +1,17 @@
-// The messenger message that clears every worker's cache: a room was created or changed status.
+// The messenger message that tells every worker a room was created or changed status (LiveChanged names it).
 export const LIVE_CHANGED = 'live-changed';
+export interface LiveChanged { id: number }
+
+// The keys of the room answers, built here only: what a room's change makes stale is decided in one place.
+const LIST_PREFIX = 'list_';
+export const answerKeys = {
+  list: (page: number, status?: number) => `${LIST_PREFIX}${page}_${status ?? ''}`,
+  read: (id: number) => `read_${id}`,
+  status: (id: number) => `status_${id}`,
+};
 
 // The most asked public answers (list pages, room reads, room status, the gift catalogue), kept per worker for `ttl`
-// seconds; LIVE_CHANGED clears them on every worker of the host, so only counters and other hosts' changes lag.
+// seconds; LIVE_CHANGED drops a changed room's answers and the list pages on every worker of the host at once.
 export class AnswerCache {
   private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
   // config.answerCache, read at each use.
@@ -31,6 +40,16 @@ export class AnswerCache {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  // Room `id` was created or changed status: its read and status go, and every list page (any may show it, or should);
+  // other rooms' answers stay. A new room's own keys may hold the "does not exist" of a request made before it was.
+  forgetRoom(id: number): void {
+    this.entries.delete(answerKeys.read(id));
+    this.entries.delete(answerKeys.status(id));
+    for (const key of this.entries.keys()) {
+      if (key.startsWith(LIST_PREFIX)) this.entries.delete(key);
+    }
   }
 
   // Bounded, whatever pages or rooms clients ask for. Every entry lives the same ttl and is inserted anew when loaded,

@@ -1,6 +1,6 @@
 import { Application } from 'egg';
 import { CreationOptional, DataTypes, ForeignKey, InferAttributes, InferCreationAttributes, Model, NonAttribute } from 'sequelize';
-import { createdTime } from '../common/columns';
+import { createdTime, growingId } from '../common/columns';
 import { Live } from './live';
 import { User } from './user';
 
@@ -24,7 +24,7 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
 export default (app: Application) => {
   const { INTEGER, TEXT, DATE } = DataTypes;
   Comment.init({
-    id: { type: INTEGER.UNSIGNED, primaryKey: true, autoIncrement: true },
+    id: growingId(),
     content: { type: TEXT, allowNull: false },
     user_id: { type: INTEGER.UNSIGNED, allowNull: false },
     live_id: { type: INTEGER.UNSIGNED, allowNull: false },

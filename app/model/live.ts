@@ -1,6 +1,6 @@
 import { Application } from 'egg';
 import { CreationOptional, DataTypes, ForeignKey, InferAttributes, InferCreationAttributes, Model, NonAttribute } from 'sequelize';
-import { createdTime } from '../common/columns';
+import { coins, createdTime } from '../common/columns';
 import { User } from './user';
 
 export enum LiveStatus {
@@ -50,7 +50,7 @@ export default (app: Application) => {
     cover: { type: STRING(200), allowNull: false, defaultValue: '' },
     user_id: { type: INTEGER.UNSIGNED, allowNull: false },
     look_count: { type: INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 },
-    coin: { type: INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 },
+    coin: coins(),
     key: { type: STRING(20), allowNull: false, unique: true },
     status: { type: TINYINT.UNSIGNED, allowNull: false, defaultValue: LiveStatus.NotStarted },
     created_time: createdTime(),

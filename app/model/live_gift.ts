@@ -1,6 +1,6 @@
 import { Application } from 'egg';
 import { CreationOptional, DataTypes, ForeignKey, InferAttributes, InferCreationAttributes, Model, NonAttribute } from 'sequelize';
-import { createdTime } from '../common/columns';
+import { createdTime, growingId } from '../common/columns';
 import { Gift } from './gift';
 import { Live } from './live';
 import { User } from './user';
@@ -27,7 +27,7 @@ export class LiveGift extends Model<InferAttributes<LiveGift>, InferCreationAttr
 export default (app: Application) => {
   const { INTEGER, DATE } = DataTypes;
   LiveGift.init({
-    id: { type: INTEGER.UNSIGNED, primaryKey: true, autoIncrement: true },
+    id: growingId(),
     live_id: { type: INTEGER.UNSIGNED, allowNull: false },
     user_id: { type: INTEGER.UNSIGNED, allowNull: false },
     gift_id: { type: INTEGER.UNSIGNED, allowNull: false },

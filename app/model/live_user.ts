@@ -1,6 +1,6 @@
 import { Application } from 'egg';
 import { CreationOptional, DataTypes, ForeignKey, InferAttributes, InferCreationAttributes, Model, NonAttribute } from 'sequelize';
-import { createdTime } from '../common/columns';
+import { createdTime, growingId } from '../common/columns';
 import { Live } from './live';
 import { User } from './user';
 
@@ -24,7 +24,7 @@ export class LiveUser extends Model<InferAttributes<LiveUser>, InferCreationAttr
 export default (app: Application) => {
   const { INTEGER, DATE } = DataTypes;
   LiveUser.init({
-    id: { type: INTEGER.UNSIGNED, primaryKey: true, autoIncrement: true },
+    id: growingId(),
     user_id: { type: INTEGER.UNSIGNED, allowNull: false },
     live_id: { type: INTEGER.UNSIGNED, allowNull: false },
     created_time: createdTime(),

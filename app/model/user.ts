@@ -1,6 +1,6 @@
 import { Application } from 'egg';
 import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model } from 'sequelize';
-import { createdTime } from '../common/columns';
+import { coins, createdTime } from '../common/columns';
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
@@ -28,7 +28,7 @@ export default (app: Application) => {
     password: { type: STRING(200), allowNull: false },
     nickname: { type: STRING(30), allowNull: false, defaultValue: '' },
     avatar: { type: STRING(200), allowNull: false, defaultValue: '' },
-    coin: { type: INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 },
+    coin: coins(),
     created_time: createdTime(),
     updated_time: DATE,
   }, {

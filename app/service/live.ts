@@ -1,7 +1,7 @@
 import { Context, Service } from 'egg';
 import { InferAttributes, UniqueConstraintError, WhereOptions } from 'sequelize';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
-import { LIVE_CHANGED } from '../lib/answer_cache';
+import { answerKeys, LIVE_CHANGED, LiveChanged } from '../lib/answer_cache';
 import { Live, LiveStatus } from '../model/live';
 
 export type StatusChange = 'play' | 'pause' | 'stop';
@@ -32,9 +32,9 @@ export default class LiveService extends Service {
   }
 
   // Throws checkStatus's message (400) unless the room takes viewers' events: joins, comments and gifts. Through this
-  // worker's cache, which every status change clears (app/lib/answer_cache.ts): a danmaku costs no status query.
+  // worker's cache, which drops it when the room's status changes (app/lib/answer_cache.ts): a danmaku costs no query.
   async ensureOpen(id: number): Promise<void> {
-    const refusal = await this.app.answerCache.get(`status_${id}`, () => this.checkStatus(id));
+    const refusal = await this.app.answerCache.get(answerKeys.status(id), () => this.checkStatus(id));
     if (refusal) this.ctx.throw(400, refusal);
   }
 
@@ -60,7 +60,7 @@ export default class LiveService extends Service {
   async create(userId: number, title: string, cover = ''): Promise<Live> {
     const { ctx } = this;
     const live = await ctx.model.Live.create({ title, cover, user_id: userId, key: ctx.randomString(ROOM_KEY_LENGTH) });
-    this.changed();
+    this.changed(live.id);
     return live;
   }
 
@@ -76,7 +76,7 @@ export default class LiveService extends Service {
     const [ changed ] = await ctx.model.Live.update({ status: STATUS_OF[type] },
       { where: { id, status: [ LiveStatus.NotStarted, LiveStatus.Live, LiveStatus.Paused ] } });
     if (!changed && (await this.exist(id))?.status === LiveStatus.Ended) ctx.throw(400, '该直播间已结束');
-    if (changed) this.changed();
+    if (changed) this.changed(id);
     if (type === 'stop') {
       // The media server runs in the agent: it disconnects the publisher and the viewers of this key.
       this.app.messenger.sendToAgent('media-cut', { key: live.key, id: live.id });
@@ -87,7 +87,7 @@ export default class LiveService extends Service {
   // (serialised once per cached page, not once per request: on the lobby page that was a sixth of a request's CPU).
   async listJson(page: number, status?: LiveStatus): Promise<string> {
     const where: WhereOptions<Live> = status === undefined ? {} : { status };
-    return this.app.answerCache.get(`list_${page}_${status ?? ''}`, async () => {
+    return this.app.answerCache.get(answerKeys.list(page, status), async () => {
       const lives = await this.ctx.model.Live.findAll({
         where,
         order: [[ 'id', 'DESC' ]],
@@ -101,7 +101,7 @@ export default class LiveService extends Service {
   // The room with its owner's public fields, or null (through this worker's cache).
   async read(id: number): Promise<LiveAnswer | null> {
     const { model } = this.ctx;
-    return this.app.answerCache.get(`read_${id}`, async () => {
+    return this.app.answerCache.get(answerKeys.read(id), async () => {
       const live = await model.Live.findByPk(id, {
         include: [{ model: model.User, attributes: [ 'id', 'username', 'avatar' ] }],
       });
@@ -109,10 +109,10 @@ export default class LiveService extends Service {
     });
   }
 
-  // A room was created or changed status: every worker's cached answers go, this one's at once.
-  private changed(): void {
-    this.app.answerCache.clear();
-    this.app.messenger.sendToApp(LIVE_CHANGED, {});
+  // Room `id` was created or changed status: its answers and the list pages go in every worker, this one's at once.
+  private changed(id: number): void {
+    this.app.answerCache.forgetRoom(id);
+    this.app.messenger.sendToApp(LIVE_CHANGED, { id } satisfies LiveChanged);
   }
 
   sign(action: StreamAction, key: string): string {

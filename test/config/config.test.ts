@@ -210,7 +210,7 @@ describe('test/config/config.test.ts', () => {
   it('takes the socket layer\'s settings from the environment, and the adapter\'s Redis from IO_REDIS_* else REDIS_*', async () => {
     const settings = {
       SOCKET_AUTH_RECHECK: '2000', ONLINE_LIST_LIMIT: '50', ONLINE_INTERVAL: '250', ONLINE_HEARTBEAT: '3',
-      ONLINE_STALE: '9', COMMENT_MAX_LENGTH: '100', COMMENT_RATE_LIMIT: '10', COMMENT_RATE_WINDOW: '5',
+      ONLINE_STALE: '9', COMMENT_MAX_LENGTH: '100', COMMENT_RATE_LIMIT: '10', COMMENT_RATE_WINDOW: '5', SOCKET_MAX_LIVES: '4',
       REDIS_HOST: '127.0.0.1', REDIS_PORT: '6379', REDIS_DB: '3', IO_REDIS_DB: '4', IO_REDIS_PASSWORD: '',
     };
     for (const [ name, value ] of Object.entries(settings)) mm(process.env, name, value);
@@ -219,7 +219,7 @@ describe('test/config/config.test.ts', () => {
     try {
       await app.ready();
       assert.deepEqual({ ...app.config.realtime, maxPendingEvents: undefined }, {
-        authRecheck: 2000, maxPendingEvents: undefined,
+        authRecheck: 2000, maxPendingEvents: undefined, maxLives: 4,
         online: { listLimit: 50, interval: 250, heartbeat: 3, stale: 9 },
         comment: { maxLength: 100, limit: 10, window: 5 },
       });
@@ -241,6 +241,18 @@ describe('test/config/config.test.ts', () => {
     assert.deepEqual(transportsOf(' websocket , polling '), [ 'websocket', 'polling' ]);
     assert.throws(() => transportsOf('websocket,xhr'), /SOCKET_TRANSPORTS must list polling and\/or websocket, got "websocket,xhr"/);
     assert.throws(() => transportsOf(','), /SOCKET_TRANSPORTS must list polling and\/or websocket/);
+  });
+
+  it('limits rooms created, status changes and rooms per socket: 10 an hour, 30 a minute and 10 unless the environment says', () => {
+    const appInfo = { name: 'cilicl-live', env: 'prod' } as EggAppInfo;
+    const defaults = defaultConfig(appInfo);
+    assert.deepEqual(defaults.rateLimit, { liveCreate: { limit: 10, window: 3600 }, liveStatus: { limit: 30, window: 60 } });
+    assert.equal(defaults.realtime?.maxLives, 10);
+    const settings = { LIVE_CREATE_RATE_LIMIT: '3', LIVE_CREATE_RATE_WINDOW: '600', LIVE_STATUS_RATE_LIMIT: '5', LIVE_STATUS_RATE_WINDOW: '10' };
+    for (const [ name, value ] of Object.entries(settings)) mm(process.env, name, value);
+    assert.deepEqual(defaultConfig(appInfo).rateLimit, { liveCreate: { limit: 3, window: 600 }, liveStatus: { limit: 5, window: 10 } });
+    mm(process.env, 'LIVE_STATUS_RATE_LIMIT', '0');
+    assert.throws(() => defaultConfig(appInfo), /LIVE_STATUS_RATE_LIMIT must be a whole number of at least 1/);
   });
 
   it('refuses an online list limit above 1000 and a stale time under two heartbeats', async () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { app } from 'egg-mock/bootstrap';
 import { QueryTypes } from 'sequelize';
 import { migrateTestDatabase } from '../.setup';
@@ -52,5 +54,50 @@ describe('test/database/init.test.ts', () => {
     ];
     assert.deepEqual(fks.map(f => `${f.t}.${f.c}>${f.r}`).sort(), expected.sort());
     assert(fks.every(f => f.d === 'CASCADE'));
+  });
+
+  describe('database/migrations/20261202000001-widen-growing-columns.js', () => {
+    const WIDENED = [ 'live.coin', 'user.coin', 'comment.id', 'live_gift.id', 'live_user.id' ];
+    let scratch: string;
+
+    // sequelize-cli on a database of this test's own, so the suite's database keeps its schema whatever happens here.
+    function cli(...args: string[]) {
+      return execFileSync(resolve('node_modules/.bin/sequelize-cli'), args, {
+        env: { ...process.env, EGG_SERVER_ENV: 'unittest', MYSQL_TEST_DATABASE: scratch },
+        stdio: [ 'ignore', 'pipe', 'pipe' ],
+      }).toString();
+    }
+
+    async function typesOf(): Promise<string[]> {
+      const rows = await app.model.query<{ c: string; t: string }>(
+        'SELECT CONCAT(TABLE_NAME, \'.\', COLUMN_NAME) AS c, CONCAT(DATA_TYPE, IF(COLUMN_TYPE LIKE \'%unsigned%\', \' unsigned\', \'\')) AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?',
+        { replacements: [ scratch ], type: QueryTypes.SELECT });
+      return WIDENED.map(column => rows.find(row => row.c === column)?.t ?? 'missing');
+    }
+
+    before(async () => {
+      scratch = `${database}_migration`;
+      await app.model.query(`DROP DATABASE IF EXISTS \`${scratch}\``);
+      cli('db:create');
+      cli('db:migrate');
+    });
+
+    after(() => app.model.query(`DROP DATABASE IF EXISTS \`${scratch}\``));
+
+    it('widens coins and the growing ids to BIGINT UNSIGNED, and runs down and up again cleanly', async () => {
+      assert.deepEqual(await typesOf(), WIDENED.map(() => 'bigint unsigned'));
+      cli('db:migrate:undo');
+      assert.deepEqual(await typesOf(), WIDENED.map(() => 'int unsigned'));
+      cli('db:migrate');
+      assert.deepEqual(await typesOf(), WIDENED.map(() => 'bigint unsigned'));
+    });
+
+    it('refuses to narrow a coin that no longer fits INT UNSIGNED, and then changes no column', async () => {
+      await app.model.query(`INSERT INTO \`${scratch}\`.user (username, password, coin, created_time, updated_time) VALUES ('rich', 'x', 4294967296, NOW(), NOW())`);
+      assert.throws(() => cli('db:migrate:undo'), (err: { stderr: Buffer }) => /user\.coin holds 4294967296/.test(err.stderr.toString()));
+      assert.deepEqual(await typesOf(), WIDENED.map(() => 'bigint unsigned'));
+      const [ rich ] = await app.model.query<{ coin: number }>(`SELECT coin FROM \`${scratch}\`.user WHERE username = 'rich'`, { type: QueryTypes.SELECT });
+      assert.equal(rich.coin, 4294967296);
+    });
   });
 });

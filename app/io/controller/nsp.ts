@@ -23,15 +23,19 @@ export default class NspController extends Controller {
   // joinLive {live_id, token}: the first visit counts towards look_count; then into the room and its online list.
   async joinLive() {
     await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }, user) => {
-      const { ctx, service } = this;
+      const { ctx, service, config } = this;
+      const { socket } = ctx;
+      // Each room a socket is in costs Redis work at every heartbeat: a socket holds a few at most. One socket's
+      // events run in order (io/middleware/in_order.ts), so none joins another room between this check and the join.
+      const { maxLives } = config.realtime;
+      const { lives } = sessionOf(socket);
+      if (!lives.has(liveId) && lives.size >= maxLives) ctx.throw(429, `最多同时进入 ${maxLives} 个直播间，请先离开其他直播间`);
       await service.live.ensureOpen(liveId);
       // Before listing: a join that fails after it is listed would leave a listed user who was told no.
       await service.live.recordVisit(user.id, liveId);
-      const { socket } = ctx;
       // Gone meanwhile: its disconnect clean-up has run, so it must not be listed now.
       if (socket.disconnected) return;
       const listed = onlineUserOf(user);
-      const { lives } = sessionOf(socket);
       const previous = lives.get(liveId);
       socket.join(liveRoom(liveId));
       lives.set(liveId, listed);

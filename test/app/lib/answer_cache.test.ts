@@ -1,6 +1,6 @@
 import assert from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AnswerCache } from '../../../app/lib/answer_cache';
+import { AnswerCache, answerKeys } from '../../../app/lib/answer_cache';
 
 describe('test/app/lib/answer_cache.test.ts', () => {
   const counter = () => {
@@ -53,5 +53,20 @@ describe('test/app/lib/answer_cache.test.ts', () => {
     await cache.get('a', source.load);
     cache.clear();
     assert.equal(await cache.get('a', source.load), 4);
+  });
+
+  it('forgets one room: its read and status and every list page go, other rooms\' answers and the gifts stay', async () => {
+    const cache = new AnswerCache({ ttl: 60, maxEntries: 100 });
+    const keys = [
+      answerKeys.read(7), answerKeys.status(7), answerKeys.read(8), answerKeys.status(8), answerKeys.read(70),
+      answerKeys.list(1), answerKeys.list(2, 1), answerKeys.list(1, 3), 'gifts',
+    ];
+    for (const key of keys) await cache.get(key, async () => 'old');
+    cache.forgetRoom(7);
+    const now = await Promise.all(keys.map(key => cache.get(key, async () => 'new')));
+    assert.deepEqual(Object.fromEntries(keys.map((key, i) => [ key, now[i] ])), {
+      read_7: 'new', status_7: 'new', read_8: 'old', status_8: 'old', read_70: 'old',
+      list_1_: 'new', list_2_1: 'new', list_1_3: 'new', gifts: 'old',
+    });
   });
 });

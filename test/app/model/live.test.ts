@@ -1,5 +1,6 @@
 import assert from 'node:assert';
 import { app } from 'egg-mock/bootstrap';
+import { QueryTypes } from 'sequelize';
 import { registerAndLogin } from '../../support';
 
 describe('test/app/model/live.test.ts', () => {
@@ -27,6 +28,25 @@ describe('test/app/model/live.test.ts', () => {
     const key = app.mockContext().randomString(20);
     await app.model.Live.create({ title: 'a', key, user_id: owner.id });
     await assert.rejects(app.model.Live.create({ title: 'b', key, user_id: owner.id }), { name: 'SequelizeUniqueConstraintError' });
+  });
+
+  it('keeps coins past 2^32 − 1 exact, read back as numbers, and refuses a sum past BIGINT UNSIGNED rather than clamping it', async () => {
+    const owner = await registerAndLogin();
+    const live = await app.model.Live.create({ title: 'rich', key: app.mockContext().randomString(20), user_id: owner.id, coin: 2 ** 32 + 7 });
+    await app.model.User.update({ coin: Number.MAX_SAFE_INTEGER }, { where: { id: owner.id } });
+    assert.strictEqual((await app.model.Live.findByPk(live.id))?.coin, 2 ** 32 + 7);
+    assert.strictEqual((await app.model.User.findByPk(owner.id))?.toJSON().coin, Number.MAX_SAFE_INTEGER);
+    const info = await app.httpRequest().get('/api/user/info').set('token', owner.token)
+      .expect(200);
+    assert.strictEqual(info.body.data.coin, Number.MAX_SAFE_INTEGER);
+    await app.model.query('UPDATE live SET coin = 18446744073709551615 WHERE id = ?', { replacements: [ live.id ] });
+    await assert.rejects(app.model.Live.increment('coin', { where: { id: live.id } }), /out of range/i);
+    await assert.rejects(app.model.query('UPDATE live SET coin = 18446744073709551616 WHERE id = ?', { replacements: [ live.id ] }), /out of range/i);
+    const [ row ] = await app.model.query<{ coin: string }>('SELECT CAST(coin AS CHAR) AS coin FROM live WHERE id = ?',
+      { replacements: [ live.id ], type: QueryTypes.SELECT });
+    assert.equal(row.coin, '18446744073709551615');
+    // Past 2^53 a coin would read back as a string: no such room is left for other tests' lists.
+    await live.destroy();
   });
 
   it('refuses a negative coin balance at the database', async () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { app, mm } from 'egg-mock/bootstrap';
+import { QueryTypes } from 'sequelize';
 import { checkStreamSign, streamPath } from '../../../../app/common/media_sign';
 import { LiveStatus } from '../../../../app/model/live';
 import { registerAndLogin } from '../../../support';
@@ -89,6 +91,32 @@ describe('test/app/controller/api/live.test.ts', () => {
       const res = await app.httpRequest().post('/api/live/create').send({ title: 'x' })
         .expect(401);
       assert.deepEqual(res.body, { msg: 'fail', data: '您没有权限访问该接口!' });
+    });
+
+    it('lets a user create config.rateLimit.liveCreate.limit rooms per window, then answers 429 and creates nothing until it passes', async () => {
+      mm(app.config.rateLimit.liveCreate, 'limit', 2);
+      mm(app.config.rateLimit.liveCreate, 'window', 1);
+      const user = await registerAndLogin();
+      await create({ title: 'a' }, user.token).expect(200);
+      await create({ title: 'b' }, user.token).expect(200);
+      const before = await app.model.Live.count({ where: { user_id: user.id } });
+      const refused = await create({ title: 'c' }, user.token).expect(429);
+      assert.deepEqual(refused.body, { msg: 'fail', data: '创建直播间太频繁，每 1 秒最多 2 个' });
+      assert.equal(refused.headers['retry-after'], '1');
+      assert.equal(await app.model.Live.count({ where: { user_id: user.id } }), before);
+      // Counted per user: another one still creates.
+      await create({ title: 'd' }, stranger.token).expect(200);
+      await sleep(1100);
+      await create({ title: 'e' }, user.token).expect(200);
+    });
+
+    it('words the create limit in hours by default (LIVE_CREATE_RATE_LIMIT per LIVE_CREATE_RATE_WINDOW)', async () => {
+      mm(app.config.rateLimit.liveCreate, 'limit', 1);
+      mm(app.config.rateLimit.liveCreate, 'window', 3600);
+      const user = await registerAndLogin();
+      await create({ title: 'a' }, user.token).expect(200);
+      const refused = await create({ title: 'b' }, user.token).expect(429);
+      assert.deepEqual(refused.body, { msg: 'fail', data: '创建直播间太频繁，每 1 小时最多 1 个' });
     });
 
     it('refuses a missing, empty, blank, too long or non-string title, or a bad cover, and creates nothing', async () => {
@@ -183,6 +211,25 @@ describe('test/app/controller/api/live.test.ts', () => {
       const res = await app.httpRequest().post('/api/live/changestatus').send({ id: 1, type: 'play' })
         .expect(401);
       assert.equal(res.body.data, '您没有权限访问该接口!');
+    });
+
+    it('lets a user change statuses config.rateLimit.liveStatus.limit times per window, then answers 429 and changes nothing', async () => {
+      const user = await registerAndLogin();
+      const res = await create({ title: 'limited' }, user.token).expect(200);
+      const live = res.body.data.data as { id: number };
+      mm(app.config.rateLimit.liveStatus, 'limit', 3);
+      mm(app.config.rateLimit.liveStatus, 'window', 60);
+      for (const type of [ 'play', 'pause', 'play' ]) await changeStatus({ id: live.id, type }, user.token).expect(200);
+      const refused = await changeStatus({ id: live.id, type: 'pause' }, user.token).expect(429);
+      assert.deepEqual(refused.body, { msg: 'fail', data: '修改直播状态太频繁，每 1 分钟最多 3 次' });
+      assert.equal(refused.headers['retry-after'], '60');
+      assert.equal(await statusOf(live.id), LiveStatus.Live);
+      // Counted per user, not per room: the user's other room waits too, another user's does not.
+      const second = await create({ title: 'second' }, user.token).expect(200);
+      await changeStatus({ id: second.body.data.data.id, type: 'play' }, user.token).expect(429);
+      const other = await registerAndLogin();
+      const third = await create({ title: 'third' }, other.token).expect(200);
+      await changeStatus({ id: third.body.data.data.id, type: 'play' }, other.token).expect(200);
     });
   });
 
@@ -309,7 +356,7 @@ describe('test/app/controller/api/live.test.ts', () => {
       assert.equal((await firstPage()).find(live => live.id === room.id)?.look_count, 7);
     });
 
-    it('drops every cached answer when a room is created or changes status, at once', async () => {
+    it('drops a room\'s cached answers and the list pages when it is created or changes status, at once', async () => {
       const room = await createRoom();
       assert.equal((await read(room.id)).data.status, LiveStatus.NotStarted);
       assert.equal((await firstPage())[0].id, room.id);
@@ -333,6 +380,54 @@ describe('test/app/controller/api/live.test.ts', () => {
       assert.equal((await read(room.id)).data.status, LiveStatus.NotStarted);
       app.messenger.emit('live-changed', { id: room.id });
       assert.equal((await read(room.id)).data.status, LiveStatus.Live);
+    });
+
+    it('keeps the cached answers of other rooms when one changes status: only that room\'s and the list pages go', async () => {
+      const a = await createRoom('room A');
+      const b = await createRoom('room B');
+      await read(a.id);
+      await read(b.id);
+      await app.mockContext().service.live.ensureOpen(b.id).catch(() => undefined);
+      assert.equal((await firstPage())[0].id, b.id);
+      // Written behind the cache's back: a cached answer still shows 0.
+      await app.model.Live.update({ look_count: 5 }, { where: { id: [ a.id, b.id ] } });
+
+      await changeStatus({ id: b.id, type: 'play' }).expect(200);
+      assert.equal((await read(a.id)).data.look_count, 0, 'room A\'s read survives');
+      const readB = (await read(b.id)).data;
+      assert.equal(readB.status, LiveStatus.Live);
+      assert.equal(readB.look_count, 5);
+      // B's status answer ('未开播') was dropped too: it is open now.
+      await app.mockContext().service.live.ensureOpen(b.id);
+      assert.equal((await firstPage()).find(live => live.id === a.id)?.look_count, 5, 'the list pages went');
+    });
+
+    it('keeps other rooms\' reads when a room is created, and forgets a "does not exist" cached for its id', async () => {
+      const a = await createRoom('room A');
+      await read(a.id);
+      await firstPage();
+      await app.model.Live.update({ look_count: 3 }, { where: { id: a.id } });
+      const [ table ] = await app.model.query<{ next: number }>(
+        'SELECT AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \'live\'',
+        { type: QueryTypes.SELECT });
+      await app.httpRequest().get(`/api/live/read/${table.next}`).expect(404);
+
+      const created = await createRoom('room C');
+      assert.equal(created.id, Number(table.next));
+      assert.equal((await app.httpRequest().get(`/api/live/read/${created.id}`).expect(200)).body.data.data.id, created.id);
+      assert.equal((await read(a.id)).data.look_count, 0, 'room A\'s read survives');
+      assert.equal((await firstPage())[0].id, created.id);
+    });
+
+    it('drops only the named room\'s answers on a live-changed message (a stream started or stopped in the agent)', async () => {
+      const a = await createRoom('room A');
+      const b = await createRoom('room B');
+      await read(a.id);
+      await read(b.id);
+      await app.model.Live.update({ status: LiveStatus.Live }, { where: { id: [ a.id, b.id ] } });
+      app.messenger.emit('live-changed', { id: b.id });
+      assert.equal((await read(a.id)).data.status, LiveStatus.NotStarted);
+      assert.equal((await read(b.id)).data.status, LiveStatus.Live);
     });
 
     it('still answers 404, twice, for a room that does not exist', async () => {

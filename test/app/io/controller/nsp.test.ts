@@ -268,6 +268,26 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       await ok(socket, 'leaveLive', { live_id: 4294967295 });
     });
 
+    it('lets a socket be in config.realtime.maxLives rooms at once, refuses one more without visiting it, and takes it after a leave', async () => {
+      mm(app.config.realtime, 'maxLives', 2);
+      const [ first, second, third ] = await Promise.all([ openLive(), openLive(), openLive() ]).then(all => all.map(({ live }) => live));
+      const viewer = await registerAndLogin();
+      const socket = await connect(url, { token: viewer.token });
+      await ok(socket, 'joinLive', { live_id: first.id });
+      await ok(socket, 'joinLive', { live_id: second.id });
+      // Joining a room it is in again is no new room.
+      await ok(socket, 'joinLive', { live_id: second.id });
+      assert.equal(await refusal(socket, 'joinLive', { live_id: third.id }), '最多同时进入 2 个直播间，请先离开其他直播间');
+      assert.equal((await snapshot(third.id)).count, 0);
+      assert.equal((await app.model.Live.findByPk(third.id))?.look_count, 0);
+      // Another socket of the same user has rooms of its own.
+      const tab = await connect(url, { token: viewer.token });
+      await ok(tab, 'joinLive', { live_id: third.id });
+      await ok(socket, 'leaveLive', { live_id: first.id });
+      await ok(socket, 'joinLive', { live_id: third.id });
+      assert.deepEqual((await snapshot(third.id)).clients.sort(), [ socket.id, tab.id ].sort());
+    });
+
     it('lists a socket that joins again with another user\'s token as that user only', async () => {
       const { live } = await openLive();
       const first = await registerAndLogin();
@@ -398,6 +418,20 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.equal((await app.model.Live.findByPk(live.id))?.coin, cheapest.coin);
       const rows = await app.model.LiveGift.findAll({ where: { live_id: live.id } });
       assert.deepEqual(rows.map(row => [ row.user_id, row.gift_id ]), [[ sender.id, cheapest.id ]]);
+    });
+
+    it('pays gifts into a room whose coins pass 2^32 − 1, exactly, and answers its coins as a number', async () => {
+      const { live } = await openLive();
+      const start = 2 ** 32 - 2;
+      await app.model.Live.update({ coin: start }, { where: { id: live.id } });
+      const sender = await userWithCoins(cheapest.coin * 3);
+      const socket = await connect(url, { token: sender.token });
+      await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
+      await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
+      assert.equal((await app.model.Live.findByPk(live.id))?.coin, start + 2 * cheapest.coin);
+      assert.equal((await app.model.User.findByPk(sender.id))?.coin, cheapest.coin);
+      const read = await app.httpRequest().get(`/api/live/read/${live.id}`).expect(200);
+      assert.strictEqual(read.body.data.data.coin, start + 2 * cheapest.coin);
     });
 
     it('refuses an unknown gift and a gift the sender cannot pay, and changes nothing', async () => {
