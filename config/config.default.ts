@@ -1,6 +1,7 @@
 import { Context, EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
 import { connection, intFromEnv } from '../database/config';
 import { translate } from '../app/common/validation';
+import { MEDIA_LOG_LEVELS, MediaLogLevel } from '../app/lib/media_log';
 
 // Development values of the secrets; config.prod.ts refuses to start while any of them is still in use.
 export const DEVELOPMENT_SECRETS = {
@@ -40,7 +41,7 @@ export interface BizConfig {
     // Host written into the media URLs that create and read answer; empty: the request's host.
     publicHost: string;
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
-    logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    logLevel: MediaLogLevel;
   };
   liveCache: {
     // Seconds each worker keeps public room answers (list pages, reads, room status, the gift catalogue); 0 turns the
@@ -84,9 +85,7 @@ function requestOfLogLine(ctx: Context): string {
   return `[${ctx.userId || '-'}/${ctx.ip}/${ctx.tracer?.traceId || '-'}/${ms}ms ${ctx.method} ${url}]`;
 }
 
-const MEDIA_LOG_LEVELS = [ 'trace', 'debug', 'info', 'warn', 'error' ] as const;
-
-function mediaLogLevel(): BizConfig['media']['logLevel'] {
+function mediaLogLevel(): MediaLogLevel {
   const level = process.env.MEDIA_LOG_LEVEL || 'warn';
   const known = MEDIA_LOG_LEVELS.find(name => name === level);
   if (!known) throw new Error(`[cilicl-live] MEDIA_LOG_LEVEL must be one of ${MEDIA_LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);

@@ -1,12 +1,14 @@
+import { Server, Socket } from 'node:net';
 import Rtmp, { RtmpParser } from 'node-media-server/src/protocol/rtmp.js';
+import { RtmpSession } from 'node-media-server/src/session/base_session.js';
+import { roomKeyOf, StreamAction } from '../common/media_sign';
 
-// Node-Media-Server's RTMP parser reserves, for each chunk stream, a buffer as large as a message header claims
-// (up to 16 MB) before a byte of the message arrives: a few unauthenticated bytes could make the agent reserve
-// gigabytes. Here every connection gets a budget for those buffers; past it the parser answers an error and
-// Node-Media-Server ends the connection. Commands need little, so the budget starts small; an accepted publisher's
-// connection gets room for video frames.
+// Node-Media-Server's parser reserves what a message header claims (up to 16 MB a chunk stream) before a byte of it
+// arrives: each connection has a budget for that, small for commands, larger once it is an accepted publisher.
 const COMMAND_BUFFERS = 1024 * 1024;
 const PUBLISHER_BUFFERS = 64 * 1024 * 1024;
+// An RTMP connection must ask to publish or play within this time, whatever it sends meanwhile.
+const DECISION_DEADLINE = 10 * 1000;
 
 interface Budget {
   budget?: number;
@@ -25,8 +27,7 @@ export function limitRtmpBuffers(): void {
     if (packet.capacity >= packet.header.length) return;
     const growth = packet.header.length + 1024 - packet.capacity;
     if ((this.reserved ?? 0) + growth > (this.budget ?? COMMAND_BUFFERS)) {
-      // Read the message as an empty one of no known type, which nothing handles: the connection is over (parserData
-      // says so below).
+      // Read as an empty message of no known type, which nothing handles; parserData then ends the connection.
       this.overBudget = true;
       packet.header.length = 0;
       packet.header.type = 0;
@@ -44,4 +45,25 @@ export function limitRtmpBuffers(): void {
 
 export function allowPublisherBuffers(rtmp: RtmpParser): void {
   (rtmp as RtmpParser & Budget).budget = PUBLISHER_BUFFERS;
+}
+
+// RTMP connections that have not asked for a stream yet, with the timer that cuts them.
+const undecided = new WeakMap<Socket, NodeJS.Timeout>();
+
+export function cutUndecided(tcpServer: Server, deadline = DECISION_DEADLINE): void {
+  tcpServer.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), deadline);
+    undecided.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+// The first publish or play decides the connection's stream; a later one would move it, so it is refused instead.
+export function holdToOneStream(session: RtmpSession, refuse: (action: StreamAction, key: string | null) => void): void {
+  clearTimeout(undecided.get(session.socket));
+  const { rtmp } = session;
+  let asked: string | null = null;
+  rtmp.onConnectCallback = request => { asked = roomKeyOf(`/${request.app}/${request.name}`); };
+  rtmp.onPushCallback = () => refuse('publish', asked);
+  rtmp.onPlayCallback = () => refuse('play', asked);
 }
