@@ -9,7 +9,8 @@ export function isRoomStream(url = '/'): boolean {
   return pathname.endsWith('.flv') && roomKeyOf(pathname.slice(0, -'.flv'.length)) !== null;
 }
 
-// The HTTP-FLV port answers room streams only, before Node-Media-Server sees a request (it throws on some other paths).
+// The HTTP-FLV port answers room streams only, before Node-Media-Server sees a request (it throws on some other paths),
+// and takes no WebSocket with a subprotocol: Node-Media-Server would keep a stream entry for each refused "publisher".
 export function onlyRoomStreams(httpServer?: Server, wsServer?: EventEmitter): void {
   const [ express ] = httpServer?.listeners('request') ?? [];
   if (httpServer && express) {
@@ -28,7 +29,8 @@ export function onlyRoomStreams(httpServer?: Server, wsServer?: EventEmitter): v
   if (wsServer && connection) {
     wsServer.removeAllListeners('connection');
     wsServer.on('connection', (ws: FlvWebSocket, req: IncomingMessage) => {
-      if (isRoomStream(req.url)) connection.call(wsServer, ws, req);
+      if (ws.protocol) ws.close(1008, 'publishing is over RTMP only');
+      else if (isRoomStream(req.url)) connection.call(wsServer, ws, req);
       else ws.close(1008, 'not a room stream');
     });
   }

@@ -7,7 +7,7 @@ import { checkStreamSign, roomKeyOf, streamPath, StreamAction } from '../common/
 import { Live, LiveStatus } from '../model/live';
 import { onlyRoomStreams } from './flv_guard';
 import { routeMediaLogs } from './media_log';
-import { allowPublisherBuffers, cutUndecided, holdToOneStream, limitRtmpBuffers } from './rtmp_limits';
+import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limitRtmpBuffers } from './rtmp_limits';
 
 type MediaConfig = EggAppConfig['media'];
 
@@ -90,7 +90,12 @@ export class MediaServer {
     nms.httpServer.wsServer?.on('error', err => this.logger.error(err));
     await Promise.all(listeners.map(([ server, what ]) => (server ? listening(server, what) : undefined)));
     for (const [ server ] of listeners) server?.on('error', err => this.logger.error(err));
-    if (nms.rtmpServer.tcpServer) cutUndecided(nms.rtmpServer.tcpServer);
+    const { tcpServer } = nms.rtmpServer;
+    if (tcpServer) {
+      cutUndecided(tcpServer);
+      containRtmpErrors(tcpServer, (socket, err) => this.logger.warn('[media] RTMP from %s:%d: malformed message, disconnected: %s',
+        socket.remoteAddress, socket.remotePort, err.message));
+    }
     onlyRoomStreams(nms.httpServer.httpServer, nms.httpServer.wsServer);
     this.logger.info('[media] listening: RTMP %s:%d, HTTP-FLV and WebSocket-FLV %s:%d', bind, rtmpPort, bind, flvPort);
   }
@@ -146,7 +151,7 @@ export class MediaServer {
       return;
     }
     this.publishers.set(key, session);
-    allowPublisherBuffers(session.rtmp);
+    allowPublishing(session.rtmp);
     // Silent this long, the broadcaster is gone (config.media.publisherTimeout).
     session.socket.setTimeout(this.config.publisherTimeout * 1000, () => session.socket.destroy());
     const held: AVPacket[] = [];
@@ -209,11 +214,7 @@ export class MediaServer {
   }
 
   private onPlay(session: BaseSession): void {
-    if (session.protocol === 'rtmp') {
-      // Whatever a player sends is not part of the stream.
-      session.rtmp.onPacketCallback = ignore;
-      this.refuseOtherStreams(session);
-    }
+    if (session.protocol === 'rtmp') this.refuseOtherStreams(session);
     const key = roomKeyOf(session.streamPath);
     const reason = key === null ? 'not a room stream' :
       checkStreamSign(this.config, 'play', session.streamPath, session.streamQuery.sign) ??

@@ -10,10 +10,17 @@ const PUBLISHER_BUFFERS = 64 * 1024 * 1024;
 // An RTMP connection must ask to publish or play within this time, whatever it sends meanwhile.
 const DECISION_DEADLINE = 10 * 1000;
 
+// RTMP control messages (chunk size, abort, acknowledgements, bandwidth): each carries one 4-byte number.
+const CONTROL_TYPES = [ 1, 2, 3, 5, 6 ];
+const SET_CHUNK_SIZE = 1;
+// Audio, video, AMF3 and AMF0 data: the stream itself.
+const MEDIA_TYPES = [ 8, 9, 15, 18 ];
+
 interface Budget {
   budget?: number;
   reserved?: number;
   overBudget?: boolean;
+  publishing?: boolean;
 }
 
 let installed = false;
@@ -21,7 +28,7 @@ let installed = false;
 export function limitRtmpBuffers(): void {
   if (installed) return;
   installed = true;
-  const { packetAlloc, parserData } = Rtmp.prototype;
+  const { packetAlloc, parserData, packetHandler } = Rtmp.prototype;
   Rtmp.prototype.packetAlloc = function(this: RtmpParser & Budget) {
     const packet = this.parserPacket;
     if (packet.capacity >= packet.header.length) return;
@@ -36,15 +43,44 @@ export function limitRtmpBuffers(): void {
     this.reserved = (this.reserved ?? 0) + growth;
     packetAlloc.call(this);
   };
+  // Thrown, as the parser's own errors are: containRtmpErrors then ends the connection.
   Rtmp.prototype.parserData = function(this: RtmpParser & Budget, buffer: Buffer) {
-    if (this.overBudget) return 'message buffers over budget';
-    const err = parserData.call(this, buffer);
-    return err ?? (this.overBudget ? 'message buffers over budget' : null);
+    const err = this.overBudget ? null : parserData.call(this, buffer);
+    if (err || this.overBudget) throw new Error(err ?? 'message buffers over budget');
+    return null;
+  };
+  Rtmp.prototype.packetHandler = function(this: RtmpParser & Budget) {
+    const { type, length } = this.parserPacket.header;
+    // Shorter, Node-Media-Server would read a number out of range or the chunk stream's last message; 0 stalls it.
+    if (CONTROL_TYPES.includes(type) &&
+      (length < 4 || (type === SET_CHUNK_SIZE && this.parserPacket.payload.readUInt32BE() === 0))) {
+      throw new Error(`malformed control message (type ${type}, ${length} bytes)`);
+    }
+    // Media messages of a connection that is no accepted publisher go nowhere (Node-Media-Server would broadcast them).
+    if (this.publishing || !MEDIA_TYPES.includes(type)) packetHandler.call(this);
   };
 }
 
-export function allowPublisherBuffers(rtmp: RtmpParser): void {
-  (rtmp as RtmpParser & Budget).budget = PUBLISHER_BUFFERS;
+// An accepted publisher's connection: room for video frames, and its media messages read.
+export function allowPublishing(rtmp: RtmpParser): void {
+  Object.assign(rtmp, { budget: PUBLISHER_BUFFERS, publishing: true });
+}
+
+// A connection whose messages break the parser is destroyed; Node-Media-Server's socket handler would let it throw.
+export function containRtmpErrors(tcpServer: Server, broken: (socket: Socket, err: Error) => void): void {
+  tcpServer.on('connection', (socket: Socket) => {
+    const [ onData ] = socket.listeners('data') as Array<(chunk: Buffer) => void>;
+    if (!onData) return;
+    socket.removeListener('data', onData);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        onData(chunk);
+      } catch (err) {
+        broken(socket, err as Error);
+        socket.destroy();
+      }
+    });
+  });
 }
 
 // RTMP connections that have not asked for a stream yet, with the timer that cuts them.

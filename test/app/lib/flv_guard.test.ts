@@ -57,4 +57,14 @@ describe('test/app/lib/flv_guard.test.ts', () => {
     const [ code, reason ] = await once(other, 'close');
     assert.deepEqual([ code, reason.toString() ], [ 1008, 'not a room stream' ]);
   });
+
+  it('closes a WebSocket that offers a subprotocol (a would-be publisher) before the server sees it', async () => {
+    for (const protocol of [ 'publisher', 'post', 'anything' ]) {
+      const publisher = new WebSocket(`ws://${base}/live/${key}.flv`, protocol);
+      const received: string[] = [];
+      publisher.on('message', data => received.push(data.toString()));
+      const [ code, reason ] = await once(publisher, 'close');
+      assert.deepEqual([ code, reason.toString(), received ], [ 1008, 'publishing is over RTMP only', []], protocol);
+    }
+  });
 });
