@@ -1,4 +1,4 @@
-// Node-Media-Server 4 ships JavaScript with JSDoc only: the parts app/lib/media_server.ts uses, as its source has them.
+// Node-Media-Server 4 ships JavaScript with JSDoc only: the parts app/lib uses, as its source has them.
 declare module 'node-media-server/src/session/base_session.js' {
   import { IncomingMessage, ServerResponse } from 'node:http';
   import { Socket } from 'node:net';

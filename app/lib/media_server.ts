@@ -7,7 +7,7 @@ import { checkStreamSign, roomKeyOf, streamPath, StreamAction } from '../common/
 import { Live, LiveStatus } from '../model/live';
 import { onlyRoomStreams } from './flv_guard';
 import { routeMediaLogs } from './media_log';
-import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limitRtmpBuffers } from './rtmp_limits';
+import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limitRtmpParser } from './rtmp_limits';
 
 type MediaConfig = EggAppConfig['media'];
 
@@ -65,7 +65,7 @@ export class MediaServer {
   async start(): Promise<void> {
     const { bind, rtmpPort, flvPort, publishSecret } = this.config;
     routeMediaLogs(this.logger, this.config.logLevel);
-    limitRtmpBuffers();
+    limitRtmpParser();
     const nms = new NodeMediaServer({
       bind,
       rtmp: { port: rtmpPort },

@@ -25,7 +25,8 @@ interface Budget {
 
 let installed = false;
 
-export function limitRtmpBuffers(): void {
+// Node-Media-Server's RTMP parser, for every connection: the buffer budget, the message checks, errors thrown.
+export function limitRtmpParser(): void {
   if (installed) return;
   installed = true;
   const { packetAlloc, parserData, packetHandler } = Rtmp.prototype;
@@ -34,7 +35,7 @@ export function limitRtmpBuffers(): void {
     if (packet.capacity >= packet.header.length) return;
     const growth = packet.header.length + 1024 - packet.capacity;
     if ((this.reserved ?? 0) + growth > (this.budget ?? COMMAND_BUFFERS)) {
-      // Read as an empty message of no known type, which nothing handles; parserData then ends the connection.
+      // Read as an empty message of no known type, which nothing handles; parserData then throws.
       this.overBudget = true;
       packet.header.length = 0;
       packet.header.type = 0;

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import net, { AddressInfo } from 'node:net';
 import Rtmp from 'node-media-server/src/protocol/rtmp.js';
 import { AVPacket, RtmpSession } from 'node-media-server/src/session/base_session.js';
-import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limitRtmpBuffers } from '../../../app/lib/rtmp_limits';
+import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limitRtmpParser } from '../../../app/lib/rtmp_limits';
 
 describe('test/app/lib/rtmp_limits.test.ts', () => {
   const key = 'L3V8KhRHin40gNug58zy';
@@ -58,7 +58,7 @@ describe('test/app/lib/rtmp_limits.test.ts', () => {
 
   // A parser holding one whole message of `type`, as the chunk reader hands it over.
   function parserWith(type: number, payload: Buffer) {
-    limitRtmpBuffers();
+    limitRtmpParser();
     const rtmp = new Rtmp();
     Object.assign(rtmp.parserPacket.header, { type, length: payload.length });
     Object.assign(rtmp.parserPacket, { payload, capacity: payload.length });
