@@ -1,4 +1,5 @@
 import { Agent, IBoot } from 'egg';
+import { MEDIA_CUT, MediaCut } from './app/common/media_messages';
 import { LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
 import { MediaServer } from './app/lib/media_server';
 
@@ -24,8 +25,7 @@ export default class AgentBootHook implements IBoot {
       throw err;
     }
     this.media = server;
-    // Sent by a worker when a room ends (app/service/live.ts).
-    this.agent.messenger.on('media-cut', ({ key, id }: { key: string; id: number }) => server.cutRoom(key, id));
+    this.agent.messenger.on(MEDIA_CUT, ({ key, id }: MediaCut) => server.cutRoom(key, id));
   }
 
   async beforeClose() {

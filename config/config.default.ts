@@ -2,6 +2,7 @@ import { Context, EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
 import { connection, intFromEnv } from '../database/config';
 import { translate } from '../app/common/validation';
 import { secret } from './secrets';
+import { MEDIA_LOG_LEVELS, MediaLogLevel } from '../app/lib/media_log';
 
 export { DEVELOPMENT_SECRETS } from './secrets';
 
@@ -37,7 +38,7 @@ export interface BizConfig {
     // Host written into the media URLs that create and read answer; empty: the request's host.
     publicHost: string;
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
-    logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    logLevel: MediaLogLevel;
   };
   // Per user, counted in Redis across workers (app/middleware/rate_limit.ts): `limit` requests per `window` seconds.
   rateLimit: {
@@ -91,9 +92,7 @@ function requestOfLogLine(ctx: Context): string {
   return `[${ctx.userId || '-'}/${ctx.ip}/${ctx.tracer?.traceId || '-'}/${ms}ms ${ctx.method} ${url}]`;
 }
 
-const MEDIA_LOG_LEVELS = [ 'trace', 'debug', 'info', 'warn', 'error' ] as const;
-
-function mediaLogLevel(): BizConfig['media']['logLevel'] {
+function mediaLogLevel(): MediaLogLevel {
   const level = process.env.MEDIA_LOG_LEVEL || 'warn';
   const known = MEDIA_LOG_LEVELS.find(name => name === level);
   if (!known) throw new Error(`[cilicl-live] MEDIA_LOG_LEVEL must be one of ${MEDIA_LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);

@@ -114,8 +114,16 @@ export class RawRtmp {
     socket.on('error', () => undefined);
   }
 
-  // Connects and shakes hands (the simple handshake), then raises the chunk size so every message fits one chunk.
+  // Connects, shakes hands and sends connect and createStream for `app`.
   static async connect(port: number, app = 'live'): Promise<RawRtmp> {
+    const client = await RawRtmp.handshake(port);
+    client.command(0, [ 'connect', 1, { app, tcUrl: `rtmp://127.0.0.1:${port}/${app}` }]);
+    client.command(0, [ 'createStream', 2, null ]);
+    return client;
+  }
+
+  // Connects and shakes hands (the simple handshake), then raises the chunk size so every message fits one chunk.
+  static async handshake(port: number): Promise<RawRtmp> {
     const socket = net.connect(port, '127.0.0.1');
     await once(socket, 'connect');
     const client = new RawRtmp(socket);
@@ -136,9 +144,12 @@ export class RawRtmp {
     const chunkSize = Buffer.alloc(4);
     chunkSize.writeUInt32BE(65536);
     socket.write(rtmpMessage(2, 1, 0, chunkSize));
-    client.command(0, [ 'connect', 1, { app, tcUrl: `rtmp://127.0.0.1:${port}/${app}` }]);
-    client.command(0, [ 'createStream', 2, null ]);
     return client;
+  }
+
+  // One message of any type, in one chunk.
+  send(csid: number, type: number, streamId: number, payload: Buffer): void {
+    this.socket.write(rtmpMessage(csid, type, streamId, payload));
   }
 
   command(streamId: number, values: Amf[]): void {

@@ -1,4 +1,4 @@
-// Node-Media-Server 4 ships JavaScript with JSDoc only: the parts app/lib/media_server.ts uses, as its source has them.
+// Node-Media-Server 4 ships JavaScript with JSDoc only: the parts app/lib uses, as its source has them.
 declare module 'node-media-server/src/session/base_session.js' {
   import { IncomingMessage, ServerResponse } from 'node:http';
   import { Socket } from 'node:net';
@@ -34,6 +34,8 @@ declare module 'node-media-server/src/session/base_session.js' {
 
   // A ws WebSocket, as far as it is used here.
   export interface FlvWebSocket {
+    // The subprotocol the client offered first, '' for none.
+    protocol: string;
     close(code?: number, reason?: string): void;
     terminate(): void;
   }
@@ -85,8 +87,9 @@ declare module 'node-media-server/src/protocol/rtmp.js' {
 
   // One RTMP connection's protocol parser; it calls the callbacks as commands and packets arrive.
   export interface RtmpParser {
-    parserPacket: { header: { length: number; type: number }; capacity: number };
+    parserPacket: { header: { length: number; type: number }; capacity: number; payload: Buffer; clock: number };
     packetAlloc(): void;
+    packetHandler(): void;
     parserData(buffer: Buffer): string | null;
     onConnectCallback(request: { app: string; name: string }): void;
     onPlayCallback(): void;
@@ -94,6 +97,6 @@ declare module 'node-media-server/src/protocol/rtmp.js' {
     onPacketCallback(packet: AVPacket): void;
   }
 
-  const Rtmp: { prototype: RtmpParser };
+  const Rtmp: { new(): RtmpParser; prototype: RtmpParser };
   export default Rtmp;
 }

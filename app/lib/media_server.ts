@@ -1,22 +1,19 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Server, Socket } from 'node:net';
+import { Server } from 'node:net';
 import { EggAppConfig, EggLogger } from 'egg';
 import NodeMediaServer from 'node-media-server';
 import Context from 'node-media-server/src/core/context.js';
-import nmsLogger from 'node-media-server/src/core/logger.js';
-import { AVPacket, BaseSession, FlvWebSocket, RtmpSession } from 'node-media-server/src/session/base_session.js';
+import { AVPacket, BaseSession, RtmpSession } from 'node-media-server/src/session/base_session.js';
 import { checkStreamSign, roomKeyOf, streamPath, StreamAction } from '../common/media_sign';
 import { Live, LiveStatus } from '../model/live';
-import { allowPublisherBuffers, limitRtmpBuffers } from './rtmp_limits';
+import { onlyRoomStreams } from './flv_guard';
+import { routeMediaLogs } from './media_log';
+import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limitRtmpParser } from './rtmp_limits';
 
 type MediaConfig = EggAppConfig['media'];
 
-const LEVELS = [ 'trace', 'debug', 'info', 'warn', 'error' ];
 const ignore = () => undefined;
 // Longer than Node-Media-Server's publish grace (30 s), after which it has dropped an ended stream's cache.
 const ENDED_MEMORY = 60 * 1000;
-// An RTMP connection must ask to publish or play within this time, whatever it sends meanwhile.
-const DECISION_DEADLINE = 10 * 1000;
 // TCP keep-alive probes for players: a viewer whose network died is found even while the room sends nothing.
 const PLAYER_KEEPALIVE = 60 * 1000;
 // Milliseconds one room lookup serves the players that arrive after it.
@@ -41,25 +38,14 @@ function copyOf(packet: AVPacket): AVPacket {
   return Object.assign(Object.create(Object.getPrototypeOf(packet)), packet, { data: Buffer.from(packet.data) });
 }
 
-// Node-Media-Server 4 for the rooms, run once per host by the agent.
-//
-// Node-Media-Server emits prePublish / prePlay before its own checks and cannot wait for a database, so:
-// - signatures are checked here, synchronously, with separate publish and play secrets (app/common/media_sign.ts);
-// - a refused session is disconnected at once, and its query emptied so that Node-Media-Server's own publish check
-//   (on, with the publish secret) refuses it too and it never becomes a room's publisher;
-// - an accepted publisher's packets are held until the room is found open, then released to the viewers;
-// - players never feed packets into a stream (Node-Media-Server would broadcast whatever an RTMP player sends);
-// - an RTMP connection publishes or plays one stream, once: a second command would move it to another stream;
-// - the HTTP-FLV port answers room streams only (Node-Media-Server throws on some other paths).
+// Node-Media-Server 4 for the rooms, run once per host by the agent. Its prePublish / prePlay come before its own
+// checks and cannot wait for the database: signatures are checked at once, the room later, with the packets held.
 export class MediaServer {
   private nms?: NodeMediaServer;
   // The accepted publisher of each room key, while connected: a second one is refused.
   private readonly publishers = new Map<string, RtmpSession>();
-  // Rooms ended lately (key -> timer): Node-Media-Server keeps a stream's last GOP for 30 s after its publisher leaves,
-  // and would hand it to a player before the database says the room is over.
+  // Rooms ended lately (key -> timer): Node-Media-Server keeps an ended stream's last GOP 30 s for any player.
   private readonly ended = new Map<string, NodeJS.Timeout>();
-  // RTMP connections that have not asked for a stream yet, with the timer that cuts them.
-  private readonly undecided = new WeakMap<Socket, NodeJS.Timeout>();
   // The room lookup shared by the players of a key (playerLookUp).
   private readonly playerLookUps = new Map<string, ReturnType<MediaServer['lookUp']>>();
   // Each room's status updates, one after another, so a stop cannot overtake the start before it.
@@ -78,8 +64,8 @@ export class MediaServer {
 
   async start(): Promise<void> {
     const { bind, rtmpPort, flvPort, publishSecret } = this.config;
-    this.routeLogs();
-    limitRtmpBuffers();
+    routeMediaLogs(this.logger, this.config.logLevel);
+    limitRtmpParser();
     const nms = new NodeMediaServer({
       bind,
       rtmp: { port: rtmpPort },
@@ -104,12 +90,13 @@ export class MediaServer {
     nms.httpServer.wsServer?.on('error', err => this.logger.error(err));
     await Promise.all(listeners.map(([ server, what ]) => (server ? listening(server, what) : undefined)));
     for (const [ server ] of listeners) server?.on('error', err => this.logger.error(err));
-    nms.rtmpServer.tcpServer?.on('connection', (socket: Socket) => {
-      const deadline = setTimeout(() => socket.destroy(), DECISION_DEADLINE);
-      this.undecided.set(socket, deadline);
-      socket.once('close', () => clearTimeout(deadline));
-    });
-    this.onlyRoomStreams(nms);
+    const { tcpServer } = nms.rtmpServer;
+    if (tcpServer) {
+      cutUndecided(tcpServer);
+      containRtmpErrors(tcpServer, (socket, err) => this.logger.warn('[media] RTMP from %s:%d: malformed message, disconnected: %s',
+        socket.remoteAddress, socket.remotePort, err.message));
+    }
+    onlyRoomStreams(nms.httpServer.httpServer, nms.httpServer.wsServer);
     this.logger.info('[media] listening: RTMP %s:%d, HTTP-FLV and WebSocket-FLV %s:%d', bind, rtmpPort, bind, flvPort);
   }
 
@@ -144,61 +131,14 @@ export class MediaServer {
     this.ended.set(key, timer);
   }
 
-  // Node-Media-Server logs through one module-wide logger at debug; its lines go to mediaLogger from config.media.logLevel.
-  private routeLogs(): void {
-    const threshold = LEVELS.indexOf(this.config.logLevel);
-    nmsLogger.log = (message: string, level = 'info') => {
-      if (LEVELS.indexOf(level) < threshold) return;
-      const method = level === 'trace' ? 'debug' : level as 'debug' | 'info' | 'warn' | 'error';
-      // Its errors are about one client's session (a refused or broken connection): warnings for this service.
-      this.logger[method === 'error' ? 'warn' : method]('[nms] %s', message);
-    };
-  }
-
-  // Anything but a room's stream gets 404 on the HTTP-FLV port, before Node-Media-Server sees it.
-  private onlyRoomStreams(nms: NodeMediaServer): void {
-    const { httpServer, wsServer } = nms.httpServer;
-    const isRoomStream = (url = '/') => {
-      const { pathname } = new URL(url, 'http://flv');
-      return pathname.endsWith('.flv') && roomKeyOf(pathname.slice(0, -'.flv'.length)) !== null;
-    };
-    const [ express ] = httpServer?.listeners('request') ?? [];
-    if (httpServer && express) {
-      httpServer.removeAllListeners('request');
-      httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        // A room's stream, and the CORS preflight a web player may send for it.
-        if ([ 'GET', 'HEAD', 'OPTIONS' ].includes(req.method ?? '') && isRoomStream(req.url)) {
-          express.call(httpServer, req, res);
-          return;
-        }
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end('Not Found\n');
-      });
-    }
-    const [ connection ] = wsServer?.listeners('connection') ?? [];
-    if (wsServer && connection) {
-      wsServer.removeAllListeners('connection');
-      wsServer.on('connection', (ws: FlvWebSocket, req: IncomingMessage) => {
-        if (isRoomStream(req.url)) connection.call(wsServer, ws, req);
-        else ws.close(1008, 'not a room stream');
-      });
-    }
-  }
-
-  // An RTMP connection serves the first stream it asks for: later publish / play commands cut it instead of moving it
-  // to another stream (the commands already under way are not affected).
-  private holdToOneStream(session: RtmpSession): void {
-    clearTimeout(this.undecided.get(session.socket));
-    const { rtmp } = session;
-    let asked: string | null = null;
-    rtmp.onConnectCallback = request => { asked = roomKeyOf(`/${request.app}/${request.name}`); };
-    rtmp.onPushCallback = () => this.refuse('publish', session, asked, 'one stream per connection');
-    rtmp.onPlayCallback = () => this.refuse('play', session, asked, 'one stream per connection');
+  // Later publish / play commands on the connection are refused (the ones already under way are not affected).
+  private refuseOtherStreams(session: RtmpSession): void {
+    holdToOneStream(session, (action, key) => this.refuse(action, session, key, 'one stream per connection'));
   }
 
   private onPublish(session: BaseSession): void {
     const key = roomKeyOf(session.streamPath);
-    if (session.protocol === 'rtmp') this.holdToOneStream(session);
+    if (session.protocol === 'rtmp') this.refuseOtherStreams(session);
     if (session.protocol !== 'rtmp' || key === null) {
       this.refuse('publish', session, key, session.protocol !== 'rtmp' ? 'publishing is over RTMP only' : 'not a room stream');
       return;
@@ -211,7 +151,7 @@ export class MediaServer {
       return;
     }
     this.publishers.set(key, session);
-    allowPublisherBuffers(session.rtmp);
+    allowPublishing(session.rtmp);
     // Silent this long, the broadcaster is gone (config.media.publisherTimeout).
     session.socket.setTimeout(this.config.publisherTimeout * 1000, () => session.socket.destroy());
     const held: AVPacket[] = [];
@@ -274,11 +214,7 @@ export class MediaServer {
   }
 
   private onPlay(session: BaseSession): void {
-    if (session.protocol === 'rtmp') {
-      // Whatever a player sends is not part of the stream.
-      session.rtmp.onPacketCallback = ignore;
-      this.holdToOneStream(session);
-    }
+    if (session.protocol === 'rtmp') this.refuseOtherStreams(session);
     const key = roomKeyOf(session.streamPath);
     const reason = key === null ? 'not a room stream' :
       checkStreamSign(this.config, 'play', session.streamPath, session.streamQuery.sign) ??
@@ -314,9 +250,7 @@ export class MediaServer {
     return { room, reason: 'the room has ended' };
   }
 
-  // One lookup serves every player of a room that arrives within PLAYER_LOOKUP_TTL: a crowd joining a popular stream
-  // costs the agent one query, not one each (bench/README.md, media-fanout). An ending room is refused before this by
-  // the ended mark, which media-cut sets at once.
+  // A crowd joining a stream costs one query, not one each (bench/README.md, media-fanout); cutRoom marks an end at once.
   private playerLookUp(key: string): ReturnType<MediaServer['lookUp']> {
     const shared = this.playerLookUps.get(key);
     if (shared) return shared;

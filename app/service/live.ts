@@ -1,5 +1,6 @@
 import { Context, Service } from 'egg';
 import { InferAttributes, UniqueConstraintError, WhereOptions } from 'sequelize';
+import { MEDIA_CUT, MediaCut } from '../common/media_messages';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
 import { answerKeys, LIVE_CHANGED, LiveChanged } from '../lib/answer_cache';
 import { Live, LiveStatus } from '../model/live';
@@ -79,7 +80,8 @@ export default class LiveService extends Service {
     if (changed) this.changed(id);
     if (type === 'stop') {
       // The media server runs in the agent: it disconnects the publisher and the viewers of this key.
-      this.app.messenger.sendToAgent('media-cut', { key: live.key, id: live.id });
+      const cut: MediaCut = { key: live.key, id: live.id };
+      this.app.messenger.sendToAgent(MEDIA_CUT, cut);
     }
   }
 

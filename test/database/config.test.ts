@@ -1,4 +1,5 @@
 import assert from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
 import mysql from 'mysql2';
 import { QueryTypes } from 'sequelize';
@@ -14,7 +15,7 @@ describe('test/database/config.test.ts', () => {
     const seen = await Promise.all(Array.from({ length: 4 }, () => app.model.transaction(async transaction => {
       const [ row ] = await app.model.query<{ mode: string; id: number }>('SELECT @@SESSION.sql_mode AS mode, CONNECTION_ID() AS id',
         { type: QueryTypes.SELECT, transaction });
-      await new Promise(resolve => setTimeout(resolve, 50));
+      await sleep(50);
       return row;
     })));
     assert.equal(new Set(seen.map(row => row.id)).size, 4);

@@ -4,8 +4,13 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { format } from 'node:util';
+import { EggLogger } from 'egg';
 import { app } from 'egg-mock/bootstrap';
+import Context from 'node-media-server/src/core/context.js';
+import WebSocket from 'ws';
 import { signStream, SignConfig } from '../../../app/common/media_sign';
+import { MediaServer } from '../../../app/lib/media_server';
 import { LiveStatus } from '../../../app/model/live';
 import { Cluster, stickyCluster, uniqueName } from '../../support';
 import { ffmpegInstalled, publish, Publisher, stillRunningAfter } from '../../lib/ffmpeg';
@@ -363,4 +368,124 @@ describe('test/app/lib/media_server.test.ts', function() {
     assert(ws.ended && ws.tags.length === 0);
   });
 
+
+  // A media server of this process's own, to read Node-Media-Server's maps and every line it logs.
+  describe('in the test process', () => {
+    let server: MediaServer;
+    let ports: { rtmpPort: number; flvPort: number };
+    const lines: string[] = [];
+    const logger = Object.fromEntries([ 'debug', 'info', 'warn', 'error' ].map(level =>
+      [ level, (...args: unknown[]) => lines.push(`${level.toUpperCase()} ${format(...args)}`) ])) as unknown as EggLogger;
+    // The lines about one client, by its port (read while it is connected).
+    const linesOf = (port?: number) => lines.filter(line => line.includes(`127.0.0.1:${port}:`));
+
+    before(async () => {
+      ports = { rtmpPort: await freePort(), flvPort: await freePort() };
+      server = new MediaServer({ ...app.config.media, enable: true, bind: '127.0.0.1', ...ports }, logger);
+      await server.start();
+    });
+
+    after(async () => {
+      await server?.stop();
+    });
+
+    // Runs `count` attempts, `parallel` at a time.
+    async function attempts(count: number, parallel: number, attempt: (i: number) => Promise<unknown>) {
+      let next = 0;
+      await Promise.all(Array.from({ length: parallel }, async () => {
+        while (next < count) await attempt(next++);
+      }));
+    }
+
+    it('keeps no stream entry of refused WebSocket publishers, refused RTMP sessions or players of a stream with no publisher', async () => {
+      const ws = (protocol?: string) => new Promise<number>(resolve => {
+        const socket = new WebSocket(`ws://127.0.0.1:${ports.flvPort}/live/${randomBytes(10).toString('hex')}.flv`, protocol);
+        socket.on('error', () => undefined);
+        socket.on('close', resolve);
+      });
+      const rtmp = async (command: 'publish' | 'play', sign: string) => {
+        const client = await RawRtmp.connect(ports.rtmpPort);
+        client[command](`${randomBytes(10).toString('hex')}?sign=${sign}`);
+        await client.closed;
+      };
+      const baseline = Context.broadcasts.size;
+      const started = Date.now();
+      await attempts(3000, 50, async i => ws(i % 2 ? 'publisher' : 'post'));
+      const publishers = Date.now() - started;
+      const afterPublishers = Context.broadcasts.size;
+      // RTMP publishers without a signature and players with a bad one, refused at once; WebSocket players with a
+      // valid play signature of a room that does not exist, refused after the lookup.
+      await attempts(300, 20, async i => rtmp(i % 2 ? 'publish' : 'play', 'garbage'));
+      await attempts(300, 20, async () => {
+        const key = randomBytes(10).toString('hex');
+        await watchFlv(`ws://127.0.0.1:${ports.flvPort}/live/${key}.flv?sign=${signStream(signConfig, 'play', key)}`, 3000);
+      });
+      // Players of a room that exists and has no publisher, until they leave.
+      const { data: room } = await createRoom();
+      const plays = await Promise.all(Array.from({ length: 20 }, () =>
+        watchFlv(`http://127.0.0.1:${ports.flvPort}/live/${room.key}.flv?sign=${signStream(signConfig, 'play', room.key)}`, 1000)));
+      assert(plays.every(play => play.status === 200 && !play.ended), 'the players waited for a stream');
+      await until('every session to close', () => Context.sessions.size === 0, 5000);
+      console.log('      3000 WebSocket publishers in %d ms: stream entries %d before, %d after; %d after everything',
+        publishers, baseline, afterPublishers, Context.broadcasts.size);
+      assert.equal(afterPublishers, baseline);
+      assert.equal(Context.broadcasts.size, baseline);
+    });
+
+    it('disconnects a connection whose RTMP message breaks the parser, logs it once, and goes on serving', async () => {
+      const created = await createRoom();
+      const room = created.data;
+      const malformed: Array<[string, (client: RawRtmp) => void]> = [
+        [ 'a connect without tcUrl', client => client.command(0, [ 'connect', 1, { app: 'live' }]) ],
+        [ 'a publish without a name', client => client.command(1, [ 'publish', 0, null ]) ],
+        [ 'a play without a name', client => client.command(1, [ 'play', 0, null ]) ],
+        // Node-Media-Server reads an empty message once the next bytes arrive.
+        [ 'a zero-length chunk size', client => {
+          client.send(7, 1, 0, Buffer.alloc(0));
+          client.sendWindowAck();
+        } ],
+        [ 'a chunk size of 0', client => client.send(2, 1, 0, Buffer.alloc(4)) ],
+      ];
+      for (const [ what, send ] of malformed) {
+        const client = what.includes('connect') ? await RawRtmp.handshake(ports.rtmpPort) : await RawRtmp.connect(ports.rtmpPort);
+        const port = client.socket.localPort;
+        const started = Date.now();
+        send(client);
+        const outcome = await Promise.race([ client.closed.then(() => 'closed'), sleep(3000, 'open') ]);
+        assert.equal(outcome, 'closed', `${what}: still connected after ${Date.now() - started} ms`);
+        // Sent again, it would be logged again if the connection lived on.
+        send(client);
+        await sleep(100);
+        const logged = linesOf(port).filter(line => / malformed /.test(line));
+        assert.equal(logged.length, 1, `${what}: ${JSON.stringify(linesOf(port))}`);
+        assert.match(logged[0], /^WARN \[media\] RTMP from 127\.0\.0\.1:\d+: malformed message, disconnected: \S/);
+      }
+      // A real broadcaster and viewer afterwards.
+      publishers.push(publish(`rtmp://127.0.0.1:${ports.rtmpPort}/live/${room.key}?sign=${created.sign}`));
+      await until('the room to go live', async () => await statusOf(room.id) === LiveStatus.Live);
+      const play = await watchFlv(`http://127.0.0.1:${ports.flvPort}/live/${room.key}.flv?sign=${signStream(signConfig, 'play', room.key)}`, 8000, 64 * 1024);
+      assert(play.status === 200 && play.avcSequenceHeader && play.keyframes > 0);
+    });
+
+    it('reads no media message of a connection that is not an accepted publisher', async () => {
+      const { data: room } = await createRoom();
+      const undecided = await RawRtmp.connect(ports.rtmpPort);
+      const player = await RawRtmp.connect(ports.rtmpPort);
+      const mark = lines.length;
+      player.play(`${room.key}?sign=${signStream(signConfig, 'play', room.key)}`);
+      // Keyframes, and data messages of a command Node-Media-Server does not know (it logs an error for each).
+      for (const client of [ undecided, player ]) {
+        for (let i = 0; i < 20; i++) {
+          client.sendVideo(Buffer.from('not a stream'));
+          client.send(5, 18, 1, Buffer.from([ 0x02, 0x00, 0x01, 0x78 ]));
+        }
+      }
+      await sleep(1000);
+      assert(!undecided.socket.destroyed && !player.socket.destroyed, 'the connections were kept');
+      const logged = lines.slice(mark);
+      assert.deepEqual(logged.filter(line => !line.includes(`127.0.0.1:${player.socket.localPort}: accepted`)), []);
+      undecided.socket.destroy();
+      player.socket.destroy();
+    });
+  });
 });
