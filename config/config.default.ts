@@ -41,6 +41,11 @@ export interface BizConfig {
     publicHost: string;
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
     logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    // Seconds of its stream a player may fall behind (bytes the agent holds for it) before it is cut.
+    playerMaxLag: number;
+    // Connections the two media ports take at once, in all and from one client address.
+    maxConnections: number;
+    maxConnectionsPerIp: number;
   };
   liveCache: {
     // Seconds each worker keeps public room answers (list pages, reads, room status, the gift catalogue); 0 turns the
@@ -205,6 +210,13 @@ export default (appInfo: EggAppInfo) => {
     publisherTimeout: intFromEnv('MEDIA_PUBLISHER_TIMEOUT', 30, 1),
     publicHost: env.PUBLIC_HOST || '',
     logLevel: mediaLogLevel(),
+    // Past a network hiccup (TCP retries, a Wi-Fi handover) but before a player's backlog is worth keeping: a live
+    // viewer 10 s late reconnects to the newest keyframe anyway (app/lib/player_lag.ts).
+    playerMaxLag: intFromEnv('MEDIA_PLAYER_MAX_LAG', 10, 1),
+    // Above the ~1000 players of a 630 kbps stream one agent keeps up with (bench/README.md, media-fanout); each is an
+    // open file, so `ulimit -n` must exceed it. 50 from one address leaves room for a shared NAT (connection_limits.ts).
+    maxConnections: intFromEnv('MEDIA_MAX_CONNECTIONS', 2000, 1),
+    maxConnectionsPerIp: intFromEnv('MEDIA_MAX_CONNECTIONS_PER_IP', 50, 1),
   };
   checkMediaSecrets(config.media);
 
