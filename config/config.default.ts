@@ -210,8 +210,8 @@ export default (appInfo: EggAppInfo) => {
     publisherTimeout: intFromEnv('MEDIA_PUBLISHER_TIMEOUT', 30, 1),
     publicHost: env.PUBLIC_HOST || '',
     logLevel: mediaLogLevel(),
-    // Past a network hiccup (TCP retries, a Wi-Fi handover) but before a player's backlog is worth keeping: a live
-    // viewer 10 s late reconnects to the newest keyframe anyway (app/lib/player_lag.ts).
+    // Long enough for a network hiccup (TCP retries, a Wi-Fi handover) to pass; a viewer further behind is better off
+    // reconnecting at the newest keyframe. Stalled players share the queued packets: the agent holds ~10 s of the stream.
     playerMaxLag: intFromEnv('MEDIA_PLAYER_MAX_LAG', 10, 1),
     // Above the ~1000 players of a 630 kbps stream one agent keeps up with (bench/README.md, media-fanout); each is an
     // open file, so `ulimit -n` must exceed it. 50 from one address leaves room for a shared NAT (connection_limits.ts).
