@@ -39,6 +39,11 @@ export interface BizConfig {
     publicHost: string;
     // Node-Media-Server's own log lines below this level are dropped (its default is debug).
     logLevel: MediaLogLevel;
+    // Seconds of its stream a player may fall behind (bytes the agent holds for it) before it is cut.
+    playerMaxLag: number;
+    // Connections the two media ports take at once, in all and from one client address.
+    maxConnections: number;
+    maxConnectionsPerIp: number;
   };
   // Per user, counted in Redis across workers (app/middleware/rate_limit.ts): `limit` requests per `window` seconds.
   rateLimit: {
@@ -240,6 +245,13 @@ export default (appInfo: EggAppInfo) => {
     publisherTimeout: intFromEnv('MEDIA_PUBLISHER_TIMEOUT', 30, 1),
     publicHost: env.PUBLIC_HOST || '',
     logLevel: mediaLogLevel(),
+    // Long enough for a network hiccup (TCP retries, a Wi-Fi handover) to pass; a viewer further behind is better off
+    // reconnecting at the newest keyframe. Stalled players share the queued packets: the agent holds ~10 s of the stream.
+    playerMaxLag: intFromEnv('MEDIA_PLAYER_MAX_LAG', 10, 1),
+    // Above the ~1000 players of a 630 kbps stream one agent keeps up with (bench/README.md, media-fanout); each is an
+    // open file, so `ulimit -n` must exceed it. 50 from one address leaves room for a shared NAT (connection_limits.ts).
+    maxConnections: intFromEnv('MEDIA_MAX_CONNECTIONS', 2000, 1),
+    maxConnectionsPerIp: intFromEnv('MEDIA_MAX_CONNECTIONS_PER_IP', 50, 1),
   };
   checkMediaSecrets(config.media);
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import net, { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOSED, playFlv, playWsFlv } from './lib/flv_player';
+import WebSocket from 'ws';
 
 // Ports nobody listens on right now, for a media server of the test's own.
 export async function freePort(): Promise<number> {
@@ -192,4 +193,68 @@ export class RawRtmp {
   sendVideo(marker: Buffer): void {
     this.socket.write(rtmpMessage(6, 9, 1, Buffer.concat([ Buffer.from([ 0x17, 0x01, 0, 0, 0 ]), marker ])));
   }
+}
+
+// A player that stops reading: the server's data piles up in the kernel's buffers, then in the server.
+export interface StalledPlayer {
+  // The client's port, as the server logs it (`from 127.0.0.1:<port>`).
+  port: number;
+  // Reads again: answers the bytes read, and whether the server closed the connection, within `ms`.
+  drain(ms: number): Promise<{ bytes: number; ended: boolean }>;
+  close(): void;
+}
+
+function drainSocket(socket: net.Socket, ms: number): Promise<{ bytes: number; ended: boolean }> {
+  return new Promise(resolve => {
+    let bytes = 0;
+    const timer = setTimeout(() => resolve({ bytes, ended: false }), ms);
+    socket.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve({ bytes, ended: true });
+    });
+    socket.resume();
+  });
+}
+
+// A raw HTTP-FLV GET that never reads its answer.
+export async function stalledFlv(url: string): Promise<StalledPlayer> {
+  const { port, pathname, search } = new URL(url);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  socket.on('error', () => undefined);
+  socket.pause();
+  await once(socket, 'connect');
+  socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  return { port: socket.localPort ?? 0, drain: ms => drainSocket(socket, ms), close: () => socket.destroy() };
+}
+
+// A WebSocket-FLV player that pauses its socket once open.
+export async function stalledWsFlv(url: string): Promise<StalledPlayer> {
+  const ws = new WebSocket(url);
+  ws.on('error', () => undefined);
+  await once(ws, 'open');
+  ws.pause();
+  const socket = (ws as unknown as { _socket: net.Socket })._socket;
+  return {
+    port: socket.localPort ?? 0,
+    drain: ms => new Promise(resolve => {
+      let bytes = 0;
+      const timer = setTimeout(() => resolve({ bytes, ended: false }), ms);
+      ws.on('message', (data: Buffer) => { bytes += data.length; });
+      ws.once('close', () => {
+        clearTimeout(timer);
+        resolve({ bytes, ended: true });
+      });
+      ws.resume();
+    }),
+    close: () => ws.terminate(),
+  };
+}
+
+// An RTMP play (`stream` is `<key>?sign=<sign>`) that never reads after asking.
+export async function stalledRtmp(port: number, stream: string): Promise<StalledPlayer> {
+  const client = await RawRtmp.connect(port);
+  client.play(stream);
+  client.socket.pause();
+  return { port: client.socket.localPort ?? 0, drain: ms => drainSocket(client.socket, ms), close: () => client.socket.destroy() };
 }

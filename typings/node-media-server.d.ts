@@ -23,6 +23,8 @@ declare module 'node-media-server/src/session/base_session.js' {
     isPublisher: boolean;
     streamPath: string;
     streamQuery: Record<string, unknown>;
+    // Bytes handed to the connection so far, sent or still queued.
+    outBytes: number;
     onPacket(packet: AVPacket): void;
   }
 

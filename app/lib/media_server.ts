@@ -8,6 +8,9 @@ import { Live, LiveStatus } from '../model/live';
 import { onlyRoomStreams } from './flv_guard';
 import { routeMediaLogs } from './media_log';
 import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limitRtmpParser } from './rtmp_limits';
+import { limitConnections } from './connection_limits';
+import { limitPlayerInput } from './player_input';
+import { PlayerLagWatch } from './player_lag';
 
 type MediaConfig = EggAppConfig['media'];
 
@@ -50,6 +53,8 @@ export class MediaServer {
   private readonly playerLookUps = new Map<string, ReturnType<MediaServer['lookUp']>>();
   // Each room's status updates, one after another, so a stop cannot overtake the start before it.
   private readonly statusUpdates = new Map<string, Promise<unknown>>();
+  // Cuts players that fall too far behind (app/lib/player_lag.ts).
+  private lagWatch?: PlayerLagWatch;
 
   private readonly config: MediaConfig;
   private readonly logger: EggLogger;
@@ -81,6 +86,11 @@ export class MediaServer {
     // Only the two listeners: NodeMediaServer.run() would also open a JSON store under ./data.
     nms.rtmpServer.run();
     nms.httpServer.run();
+    // Players' limits: connections per address and in all, nothing sent by a player, lag (one file each).
+    limitConnections(nms, this.config, this.logger);
+    limitPlayerInput(nms, this.logger);
+    this.lagWatch = new PlayerLagWatch(this.config.playerMaxLag, this.logger);
+    this.lagWatch.start();
     const listeners: Array<[ Server | undefined, string ]> = [
       [ nms.rtmpServer.tcpServer, `RTMP on ${bind}:${rtmpPort} (RTMP_PORT)` ],
       [ nms.httpServer.httpServer, `HTTP-FLV on ${bind}:${flvPort} (FLV_PORT)` ],
@@ -103,6 +113,7 @@ export class MediaServer {
   async stop(): Promise<void> {
     if (!this.nms) return;
     await this.nms.stop();
+    this.lagWatch?.stop();
     // Players still attached over HTTP or WebSocket keep their connections until they are cut.
     for (const session of Context.sessions.values()) this.disconnect(session);
     this.nms.httpServer.httpServer?.closeAllConnections();

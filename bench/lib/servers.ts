@@ -21,6 +21,9 @@ export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     RTMP_PORT: String(PORTS.rtmp),
     FLV_PORT: String(PORTS.flv),
     MEDIA_BIND: '127.0.0.1',
+    // media-fanout plays up to 2000 players from one address, past the production caps (app/lib/connection_limits.ts).
+    MEDIA_MAX_CONNECTIONS: '5000',
+    MEDIA_MAX_CONNECTIONS_PER_IP: '5000',
     TRUST_PROXY: 'false',
     ...extra,
   };

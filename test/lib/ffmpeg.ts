@@ -17,14 +17,16 @@ export interface Publisher {
 }
 
 // What ffmpeg publishes: a clip file looped as it is (codecs copied), or a generated test pattern (H.264 video, AAC
-// audio) for `seconds`.
-export type Source = { clip: string } | { seconds: number };
+// audio) for `seconds`; with a video bitrate (e.g. '6M') the pattern is noisy enough to take all of it.
+export type Source = { clip: string } | { seconds: number; bitrate?: string };
 
 function inputArgs(source: Source): string[] {
   if ('clip' in source) return [ '-stream_loop', '-1', '-i', source.clip, '-c', 'copy' ];
+  const { bitrate } = source;
   return [
     '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25',
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
+    ...bitrate ? [ '-vf', 'noise=alls=60:allf=t', '-b:v', bitrate, '-maxrate', bitrate, '-bufsize', '1M' ] : [],
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '64k', '-t', String(source.seconds),
   ];
