@@ -102,6 +102,8 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const viewer = await registerAndLogin();
       const tabs = await Promise.all([ connect(url, { token: viewer.token }), connect(url, { token: viewer.token }) ]);
       await Promise.all(tabs.map(tab => ok(tab, 'joinLive', { live_id: live.id, token: viewer.token })));
+      // The first tab's join may be told (count 2, two sockets) after both acknowledgements: wait for the second's.
+      await until('an online event with both tabs', () => online.length > 0 && online[online.length - 1].clients.length === 3);
       let event = await lastOnline(online, 2);
       assert.deepEqual(event.data, [ profile(viewer), profile(observer) ]);
       assert.deepEqual(new Set(event.clients), new Set([ watcher.id, ...tabs.map(tab => tab.id) ]));
