@@ -6,7 +6,9 @@ import { app } from 'egg-mock/bootstrap';
 const mockHttpServer = require('egg-mock/lib/mock_http_server');
 import io from 'socket.io-client';
 import { publicSocketId } from '../app/common/public_socket_id';
+import assert from 'node:assert';
 import { LiveStatus } from '../app/model/live';
+import { until } from './lib/until';
 import { registerAndLogin } from './support';
 
 export type Client = SocketIOClient.Socket;
@@ -113,4 +115,45 @@ export async function userWithCoins(coin: number) {
   const user = await registerAndLogin();
   await app.model.User.update({ coin }, { where: { id: user.id } });
   return user;
+}
+
+export type Viewer = Awaited<ReturnType<typeof registerAndLogin>>;
+
+// The error a socket is sent for an event, checked on both channels: the acknowledgement and the event named
+// after the socket's id (what course clients listen to).
+export async function refusal(socket: Client, event: string, ...args: unknown[]): Promise<string> {
+  const errors = errorsOf(socket);
+  const before = errors.length;
+  const reply = await request(socket, event, ...args);
+  assert.equal(reply.data.action, 'error', JSON.stringify(reply));
+  await until('the error event', () => errors.length > before);
+  assert.deepEqual(errors.slice(before), [ reply.data.payload ]);
+  return reply.data.payload as string;
+}
+
+// Sends an event and checks it was answered with the course's success reply.
+export async function ok(socket: Client, event: string, payload: unknown) {
+  const reply = await request(socket, event, payload);
+  assert.deepEqual(reply.data, { action: 'ok', payload: 'ok' }, JSON.stringify(reply));
+}
+
+// The last `online` event recorded, once it reports `count` users.
+export async function lastOnline(seen: OnlineEvent[], count: number): Promise<OnlineEvent> {
+  await until(`an online event with count ${count}`, () => seen.length > 0 && seen[seen.length - 1].count === count);
+  return seen[seen.length - 1];
+}
+
+// A live's online list as Redis holds it now.
+export function snapshot(liveId: number) {
+  return app.mockContext().service.online.snapshot(liveId, 100);
+}
+
+// How a user registered by registerAndLogin appears in an online list and in events.
+export const profile = (user: Viewer) => ({ id: user.id, name: user.username, avatar: '' });
+
+// The cheapest gift of the seeded catalogue that costs something.
+export async function cheapestGift() {
+  const gifts = await app.model.Gift.findAll({ order: [[ 'coin', 'ASC' ]] });
+  const { id, name, image, coin } = gifts.find(gift => gift.coin > 0)!;
+  return { id, name, image, coin };
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { app } from 'egg-mock/bootstrap';
+import { until } from '../../lib/until';
 import { registerAndLogin, scheduleOf } from '../../support';
-import { appUrl, closeClients, connect, openLive, publicIdOf, request } from '../../socket_support';
+import { appUrl, closeClients, connect, ok, openLive, profile, publicIdOf, record, request, snapshot } from '../../socket_support';
 
 describe('test/app/schedule/online_heartbeat.test.ts', () => {
   afterEach(closeClients);
@@ -29,5 +31,27 @@ describe('test/app/schedule/online_heartbeat.test.ts', () => {
     await app.runSchedule('online_heartbeat');
     const list = await online.snapshot(live.id, 100);
     assert.deepEqual(list.data, [{ id: viewer.id, name: viewer.username, avatar: '' }]);
+  });
+
+  it('unlists, at the next heartbeat, a socket whose user has logged out, and stops telling it the room', async () => {
+    const url = await appUrl();
+    const { live } = await openLive();
+    const [ leaving, staying ] = [ await registerAndLogin(), await registerAndLogin() ];
+    const gone = await connect(url, { token: leaving.token });
+    const other = await connect(url, { token: staying.token });
+    await ok(gone, 'joinLive', { live_id: live.id });
+    await ok(other, 'joinLive', { live_id: live.id });
+    await app.httpRequest().post('/api/logout').set('token', leaving.token)
+      .expect(200);
+    await app.runSchedule('online_heartbeat');
+    const list = await snapshot(live.id);
+    assert.deepEqual(list.data, [ profile(staying) ]);
+    assert.deepEqual(list.clients, [ publicIdOf(other) ]);
+    const heard = record(gone, 'comment');
+    const told = record(other, 'comment');
+    await ok(other, 'comment', { live_id: live.id, data: 'after the logout' });
+    await until('the comment', () => told.length === 1);
+    await sleep(100);
+    assert.deepEqual(heard, []);
   });
 });

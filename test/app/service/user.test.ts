@@ -1,6 +1,8 @@
 import assert from 'node:assert';
-import { app } from 'egg-mock/bootstrap';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { app, mm } from 'egg-mock/bootstrap';
 import { registerAndLogin, uniqueName } from '../../support';
+import { appUrl, closeClients, connect, ok, openLive, refusal } from '../../socket_support';
 
 describe('test/app/service/user.test.ts', () => {
   it('logout answers 退出登录失败 when there is no token to revoke', async () => {
@@ -41,5 +43,44 @@ describe('test/app/service/user.test.ts', () => {
         .expect(400);
       assert.deepEqual(res.body, { msg: 'fail', data: '密码错误' });
     }
+  });
+
+  describe('authenticateSocket(), through the socket events', () => {
+    let url: string;
+    before(async () => {
+      url = await appUrl();
+    });
+    afterEach(() => {
+      closeClients();
+      mm.restore();
+    });
+
+    [ 'a logout', 'a newer login' ].forEach(how => {
+      it(`cuts a socket's rights within config.realtime.authRecheck after ${how}`, async () => {
+        mm(app.config.realtime, 'authRecheck', 300);
+        const { live } = await openLive();
+        const password = 'secret-pass';
+        const viewer = await registerAndLogin(password);
+        const viaConnection = await connect(url, { token: viewer.token });
+        const viaPayload = await connect(url);
+        await ok(viaConnection, 'comment', { live_id: live.id, data: 'before' });
+        await ok(viaPayload, 'comment', { live_id: live.id, data: 'before', token: viewer.token });
+        if (how === 'a logout') {
+          await app.httpRequest().post('/api/logout').set('token', viewer.token)
+            .expect(200);
+        } else {
+          await app.httpRequest().post('/api/login').send({ username: viewer.username, password })
+            .expect(200);
+        }
+        await sleep(350);
+        assert.equal(await refusal(viaConnection, 'comment', { live_id: live.id, data: 'after' }), 'Token 令牌不合法!');
+        assert.equal(await refusal(viaPayload, 'comment', { live_id: live.id, data: 'after', token: viewer.token }), 'Token 令牌不合法!');
+        assert.equal(await app.model.Comment.count({ where: { live_id: live.id, content: 'after' } }), 0);
+      });
+    });
+
+    it('trusts a checked token for at most 2 seconds by default', () => {
+      assert(app.config.realtime.authRecheck <= 2000);
+    });
   });
 });
