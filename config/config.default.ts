@@ -1,6 +1,7 @@
 import { Context, EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
 import { connection, intFromEnv } from '../database/config';
 import { translate } from '../app/common/validation';
+import { WxpayConfig, wxpayConfig } from '../app/common/wxpay_config';
 
 // Development values of the secrets; config.prod.ts refuses to start while any of them is still in use.
 export const DEVELOPMENT_SECRETS = {
@@ -72,6 +73,8 @@ export interface BizConfig {
       window: number;
     };
   };
+  // Buying coins with WeChat Pay API v3; off (enable false) while no WXPAY_* variable is set.
+  wxpay: WxpayConfig;
 }
 
 // What each environment's config file returns; BizConfig joins EggAppConfig in typings/index.d.ts.
@@ -235,6 +238,8 @@ export default (appInfo: EggAppInfo) => {
   if (online.stale < 2 * online.heartbeat) {
     throw new Error('[cilicl-live] ONLINE_STALE must be at least twice ONLINE_HEARTBEAT, or live sockets would be swept between two heartbeats');
   }
+
+  config.wxpay = wxpayConfig();
 
   // socket.io 2 (egg-socket.io) on the ws engine; the Redis adapter shares rooms across workers and hosts.
   config.io = {
