@@ -25,6 +25,12 @@ export default () => {
   checkMediaSecrets(mediaSecrets);
   config.media = mediaSecrets;
 
+  // WeChat Pay is reached over https only in production (the tests' stand-in gateway is plain http on 127.0.0.1).
+  const wxpayBase = process.env.WXPAY_BASE_URL;
+  if (wxpayBase && !wxpayBase.startsWith('https://')) {
+    throw new Error('[cilicl-live] WXPAY_BASE_URL must be an https URL in production');
+  }
+
   // Behind Nginx (the supported deployment): trust X-Forwarded-*; TRUST_PROXY=false when clients reach Egg directly.
   config.proxy = ![ 'false', '0' ].includes(process.env.TRUST_PROXY ?? '');
 
