@@ -129,8 +129,10 @@ export class Wxpay {
     const { timestamp, nonce, signature, serial } = headers;
     if (!timestamp || !nonce || !signature || !serial) return '缺少签名';
     if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW) return '通知已过期';
-    const key = this.config.certs[serial] ?? this.config.certs[serial.toUpperCase()];
-    if (!key) return '未知的平台证书';
+    const { certs } = this.config;
+    const known = [ serial, serial.toUpperCase() ].find(name => Object.prototype.hasOwnProperty.call(certs, name));
+    if (!known) return '未知的平台证书';
+    const key = certs[known];
     try {
       if (!Rsa.verify(Formatter.response(timestamp, nonce, body), signature, key)) return '签名验证失败';
     } catch {
@@ -143,7 +145,9 @@ export class Wxpay {
   decrypt(resource: EncryptedResource): WxpayTransaction {
     const { algorithm, ciphertext, associated_data: aad = '', nonce } = resource;
     if (algorithm !== 'AEAD_AES_256_GCM' || !ciphertext || !nonce) throw new WxpayError('[wxpay] unexpected resource', 'BAD_RESOURCE');
-    return JSON.parse(Aes.AesGcm.decrypt(ciphertext, this.config.apiV3Secret, nonce, aad));
+    const transaction = JSON.parse(Aes.AesGcm.decrypt(ciphertext, this.config.apiV3Secret, nonce, aad));
+    if (typeof transaction !== 'object' || !transaction) throw new WxpayError('[wxpay] the resource is not a transaction', 'BAD_RESOURCE');
+    return transaction;
   }
 
   private async call<T>(method: 'get' | 'post', url: string, data?: unknown, params?: Record<string, string>): Promise<T> {

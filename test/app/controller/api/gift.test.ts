@@ -3,7 +3,7 @@ import { createVerify } from 'node:crypto';
 import { app, mm } from 'egg-mock/bootstrap';
 import { testMerchant } from '../../../lib/wxpay_gateway';
 import { appUrl } from '../../../socket_support';
-import { registerAndLogin } from '../../../support';
+import { mockLogs, registerAndLogin } from '../../../support';
 import { buy, coinOf, orderOf, postNotification, useWxpayGateway } from '../../../wxpay_support';
 
 type Login = Awaited<ReturnType<typeof registerAndLogin>>;
@@ -161,12 +161,14 @@ describe('test/app/controller/api/gift.test.ts', () => {
       assert.equal((await orderOf(no)).status, 'pending');
     }
 
-    it('credits nothing for a wrong amount, merchant or app (4xx: WeChat Pay sends it again)', async () => {
+    it('credits nothing for a wrong amount, merchant or app (4xx: WeChat Pay sends it again), and logs an error', async () => {
+      mockLogs();
       const { no } = await buy(buyer.token, 5, gateway);
       const paid = gateway.pay(no);
       await refused(no, gateway.notification({ ...paid, amount: { ...paid.amount, total: 1 } }), 400, '订单信息不符');
       await refused(no, gateway.notification({ ...paid, mchid: '1900000001' }), 400, '订单信息不符');
       await refused(no, gateway.notification({ ...paid, appid: 'wx-another-app' }), 400, '订单信息不符');
+      app.expectLog(`[wxpay] order ${no}: paid report does not match (mchid "${paid.mchid}", appid "${paid.appid}", amount 1; expected 500 fen)`);
     });
 
     it('credits nothing for a bad signature, an unknown serial, a tampered body or resource, or the wrong APIv3 key', async () => {
@@ -176,6 +178,7 @@ describe('test/app/controller/api/gift.test.ts', () => {
       const forger = testMerchant();
       await refused(no, gateway.notification(paid, { key: forger.privateKey }), 401, '签名验证失败');
       await refused(no, gateway.notification(paid, { serial: 'AB12' }), 401, '未知的平台证书');
+      await refused(no, gateway.notification(paid, { serial: '__proto__' }), 401, '未知的平台证书');
       await refused(no, { ...good, body: good.body.replace('支付成功', '支付成功 ') }, 401, '签名验证失败');
       const unsigned: Record<string, string> = { ...good.headers };
       delete unsigned['wechatpay-signature'];
