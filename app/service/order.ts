@@ -1,5 +1,5 @@
 import { Service } from 'egg';
-import { QueryTypes } from 'sequelize';
+import { Options, QueryTypes } from 'sequelize';
 import { formatDateTime } from '../common/columns';
 import { AppPayParams, NotificationHeaders, Wxpay, wxpayOf, WxpayTransaction } from '../lib/wxpay';
 
@@ -103,11 +103,14 @@ export default class OrderService extends Service {
       if (order.status === 'fail') ctx.logger.error('[wxpay] order %s was closed as fail, yet WeChat Pay reports it paid', no);
       return 'duplicate';
     }
-    const paidAt = transaction.success_time ? new Date(transaction.success_time) : new Date();
+    const reported = new Date(transaction.success_time ?? Date.now());
+    const paidAt = Number.isNaN(reported.getTime()) ? new Date() : reported;
+    // Raw replacements would write a Date in UTC; the column holds times at the connection's offset, as the models do.
+    const { timezone } = (model as unknown as { options: Options }).options;
     const credited = await model.transaction(async t => {
       const replacements = {
         id: order.id, userId: order.user_id, coin: order.coin, note: `订单 ${no}`,
-        transactionId: transaction.transaction_id ?? null, paidAt: Number.isNaN(paidAt.getTime()) ? new Date() : paidAt,
+        transactionId: transaction.transaction_id ?? null, paidAt: formatDateTime(paidAt, timezone || '+00:00'),
       };
       const [ , changed ] = await model.query(MARK_PAID, { replacements, type: QueryTypes.UPDATE, transaction: t });
       if (changed !== 1) return false;

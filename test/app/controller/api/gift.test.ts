@@ -129,7 +129,7 @@ describe('test/app/controller/api/gift.test.ts', () => {
       const order = await orderOf(no);
       assert.equal(order.status, 'success');
       assert.equal(order.transaction_id, transaction.transaction_id);
-      assert(order.paid_at instanceof Date);
+      assert.equal(order.paid_at!.getTime(), Date.parse(transaction.success_time!), 'paid_at is WeChat Pay\'s success_time');
       const log = await app.model.CoinLog.findOne({ where: { order_id: order.id } });
       assert.equal(log!.coin, 7);
       assert.equal(log!.kind, 'recharge');
