@@ -18,6 +18,9 @@ export default (app: Application) => {
   router.get('/api/live/read/:id', controller.api.live.read);
 
   router.get('/api/gift/list', controller.api.gift.list);
+  router.post('/api/gift/wxpay', auth, controller.api.gift.wxpay);
+  // Called by WeChat Pay's servers: no token, its own signature instead.
+  router.post('/api/gift/notify', controller.api.gift.notify);
 
   const nsp = io.of('/');
   nsp.route('joinLive', io.controller.nsp.joinLive);

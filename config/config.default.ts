@@ -3,6 +3,7 @@ import { connection, intFromEnv } from '../database/config';
 import { translate } from '../app/common/validation';
 import { secret } from './secrets';
 import { MEDIA_LOG_LEVELS, MediaLogLevel } from '../app/lib/media_log';
+import { WxpayConfig, wxpayConfig } from '../app/common/wxpay_config';
 
 export { DEVELOPMENT_SECRETS } from './secrets';
 
@@ -85,6 +86,8 @@ export interface BizConfig {
       window: number;
     };
   };
+  // Buying coins with WeChat Pay API v3; off (enable false) while no WXPAY_* variable is set.
+  wxpay: WxpayConfig;
 }
 
 // What each environment's config file returns; BizConfig joins EggAppConfig in typings/index.d.ts.
@@ -294,6 +297,8 @@ export default (appInfo: EggAppInfo) => {
   if (online.stale < 2 * online.heartbeat) {
     throw new Error('[cilicl-live] ONLINE_STALE must be at least twice ONLINE_HEARTBEAT, or live sockets would be swept between two heartbeats');
   }
+
+  config.wxpay = wxpayConfig(env, appInfo.env);
 
   // socket.io 2 (egg-socket.io) on the ws engine; the Redis adapter shares rooms across workers and hosts.
   config.io = {

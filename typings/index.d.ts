@@ -22,6 +22,11 @@ declare module 'egg' {
     packet: unknown[];
   }
 
+  // Set by koa-bodyparser next to the parsed body: the text as sent (WeChat Pay's notification signature covers it).
+  interface Request {
+    rawBody?: string;
+  }
+
   interface EggAppConfig extends BizConfig {}
 
   // egg-logger takes it (config.logger is passed to every logger); egg's own type leaves it out.

@@ -4,6 +4,8 @@ export interface ThrownError extends Error {
   body?: boolean;
   status?: number;
   statusCode?: number;
+  // http-errors' flag: a 5xx thrown with expose true (a service that is off, a gateway that failed) says its message.
+  expose?: boolean;
   errors?: Array<{ field?: string; message?: string }>;
 }
 
@@ -21,7 +23,7 @@ export function clientError(err: ThrownError, showDetails: boolean): { status: n
   const status = raw >= 400 && raw < 600 ? raw : 500;
   let message = err.message;
   if (status >= 500) {
-    if (!showDetails) message = 'Internal Server Error';
+    if (!showDetails && !err.expose) message = 'Internal Server Error';
   } else if (status === 422 && err.errors?.length) {
     message = describeError(err.errors[0]);
   } else if (err.body) {

@@ -36,6 +36,7 @@ const FIELDS: Record<string, string> = {
   type: '类型',
   page: '页码',
   status: '状态',
+  price: '充值金额',
 };
 
 // egg-validate's `translate` option (config.validate): parameter formats every message through it.

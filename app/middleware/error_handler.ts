@@ -11,8 +11,8 @@ export default () => async function errorHandler(ctx: Context, next: () => Promi
   } catch (e) {
     const err = e as ThrownError;
     const { status, message } = clientError(err, ctx.showErrorDetails());
-    // Logged with its stack by Egg's error listener.
-    if (status >= 500) ctx.app.emit('error', err, ctx);
+    // Logged with its stack by Egg's error listener (an exposed 5xx is a refusal, logged where it is thrown).
+    if (status >= 500 && !err.expose) ctx.app.emit('error', err, ctx);
     ctx.apiFail(message, 'fail', status);
   }
 };

@@ -30,7 +30,7 @@ describe('test/database/init.test.ts', () => {
     const tables = await app.model.query<{ t: string }>(
       'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
       { replacements: [ database ], type: QueryTypes.SELECT });
-    for (const name of [ 'user', 'live', 'gift', 'comment', 'live_user', 'live_gift' ]) {
+    for (const name of [ 'user', 'live', 'gift', 'comment', 'live_user', 'live_gift', 'order', 'coin_log' ]) {
       assert(tables.some(row => row.t === name), `table ${name}`);
     }
     const unique = await app.model.query<{ t: string; cols: string }>(
@@ -42,6 +42,9 @@ describe('test/database/init.test.ts', () => {
     assert(has('user', 'username'));
     assert(has('live', 'key'));
     assert(has('live_user', 'user_id,live_id'));
+    assert(has('order', 'no'));
+    // One credit per order, whatever races.
+    assert(has('coin_log', 'order_id'));
     const fks = await app.model.query<{ t: string; c: string; r: string; d: string }>(
       `SELECT k.TABLE_NAME AS t, k.COLUMN_NAME AS c, k.REFERENCED_TABLE_NAME AS r, rc.DELETE_RULE AS d
        FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS rc
@@ -51,9 +54,11 @@ describe('test/database/init.test.ts', () => {
     const expected = [
       'live.user_id>user', 'comment.user_id>user', 'comment.live_id>live', 'live_user.user_id>user',
       'live_user.live_id>live', 'live_gift.live_id>live', 'live_gift.user_id>user', 'live_gift.gift_id>gift',
+      'order.user_id>user', 'coin_log.user_id>user', 'coin_log.order_id>order',
     ];
     assert.deepEqual(fks.map(f => `${f.t}.${f.c}>${f.r}`).sort(), expected.sort());
-    assert(fks.every(f => f.d === 'CASCADE'));
+    // A coin movement outlives its order's row (audit); everything else goes with what it belongs to.
+    assert(fks.every(f => f.d === (`${f.t}.${f.c}` === 'coin_log.order_id' ? 'SET NULL' : 'CASCADE')));
   });
 
   describe('database/migrations/20261202000001-widen-growing-columns.js', () => {

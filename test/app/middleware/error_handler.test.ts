@@ -35,6 +35,18 @@ describe('test/app/middleware/error_handler.test.ts', () => {
     for (const logger of LOGGERS) app.notExpectLog(token, logger);
   });
 
+  it('says an exposed 5xx\'s message in production (a refusal such as 暂未开通充值) and logs no error for it', async () => {
+    const { token } = await registerAndLogin();
+    mm(app.config, 'env', 'prod');
+    mockLogs();
+    const refusal = Object.assign(new Error('暂未开通充值'), { status: 503, expose: true });
+    app.mockServiceError('user', 'authenticate', refusal);
+    const res = await app.httpRequest().get('/api/user/info').set('token', token)
+      .expect(503);
+    assert.deepEqual(res.body, { msg: 'fail', data: '暂未开通充值' });
+    app.notExpectLog('暂未开通充值', 'errorLogger');
+  });
+
   it('passes 4xx messages through in production', async () => {
     mm(app.config, 'env', 'prod');
     const res = await app.httpRequest().get('/api/user/info').expect(401);

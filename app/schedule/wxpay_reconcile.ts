@@ -1,0 +1,11 @@
+import { Application, Context } from 'egg';
+
+// One worker, every reconcile.interval seconds: notifications get lost, so orders pending for a while are asked
+// about at WeChat Pay, credited when paid and closed as fail once expired (app/service/order.ts reconcile()).
+export default (app: Application) => ({
+  schedule: { type: 'worker', interval: app.config.wxpay.reconcile.interval * 1000, disable: !app.config.wxpay.enable },
+  async task(ctx: Context) {
+    const { credited, failed } = await ctx.service.order.reconcile();
+    if (credited || failed) ctx.logger.info('[wxpay] reconciled: %d credited, %d closed as fail', credited, failed);
+  },
+});
