@@ -15,7 +15,7 @@ export type Client = SocketIOClient.Socket;
 
 // The course's socket message shape.
 export interface Reply {
-  meta: { timestamp: number };
+  meta: { timestamp: number; notoast?: boolean };
   data: { action: string; payload: unknown };
 }
 

@@ -16,7 +16,7 @@ declare module 'egg' {
     checkToken(token: string): TokenPayload;
     randomString(length: number): string;
     showErrorDetails(): boolean;
-    socketFail(message: string, ack?: (reply: unknown) => void): void;
+    socketFail(message: string, ack?: (reply: unknown) => void, metadata?: Record<string, unknown>): void;
     // Set by egg-socket.io: a routed event's arguments, and the packet a packet middleware sees.
     args: unknown[];
     packet: unknown[];

@@ -29,9 +29,10 @@ export default {
     this.body = { msg, data };
   },
 
-  // The course's socket refusal: to the sender alone, on the event named after its socket id, and to its ack if any.
-  socketFail(this: Context, message: string, ack?: (reply: unknown) => void) {
-    const reply = this.helper.parseMsg('error', message);
+  // The course's socket refusal: to the sender alone, on the event named after its socket id, and to its ack if any;
+  // metadata joins meta (the course client shows every refusal as a toast unless meta.notoast).
+  socketFail(this: Context, message: string, ack?: (reply: unknown) => void, metadata: Record<string, unknown> = {}) {
+    const reply = this.helper.parseMsg('error', message, metadata);
     this.socket.emit(this.socket.id, reply);
     ack?.(reply);
   },

@@ -22,7 +22,7 @@ const isPayload = (value: unknown): value is Record<string, unknown> =>
 export default class NspController extends Controller {
   // joinLive {live_id, token}: the first visit counts towards look_count; then into the room and its online list.
   async joinLive() {
-    await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }, user) => {
+    await this.handle<LivePayload>(LIVE_RULES, {}, async ({ live_id: liveId }, user) => {
       const { ctx, service, config } = this;
       const { socket } = ctx;
       // Each room a socket is in costs Redis work at every heartbeat: a socket holds a few at most. One socket's
@@ -48,9 +48,10 @@ export default class NspController extends Controller {
     });
   }
 
-  // leaveLive {live_id, token}: out of the room and its online list; leaving needs no open room.
+  // leaveLive {live_id, token}: out of the room and its online list; leaving needs no open room. Its refusals are
+  // marked notoast, as the course's are: the client leaves a page and shows nothing.
   async leaveLive() {
-    await this.handle<LivePayload>(LIVE_RULES, async ({ live_id: liveId }) => {
+    await this.handle<LivePayload>(LIVE_RULES, { notoast: true }, async ({ live_id: liveId }) => {
       const { ctx, service } = this;
       const { socket } = ctx;
       socket.leave(liveRoom(liveId));
@@ -59,18 +60,19 @@ export default class NspController extends Controller {
     });
   }
 
-  // comment {live_id, data, token}: stored, then told to the room as the plain text it is.
+  // comment {live_id, data, token}: stored, then told to the room as the plain text it is, with its row's id (the
+  // client keys its danmaku list on it).
   async comment() {
-    await this.handle<CommentPayload>(COMMENT_RULES, async ({ live_id: liveId, data }, user) => {
+    await this.handle<CommentPayload>(COMMENT_RULES, {}, async ({ live_id: liveId, data }, user) => {
       const { service, app } = this;
-      await service.comment.send(user.id, liveId, data);
-      app.io.of('/').to(liveRoom(liveId)).emit('comment', { user: onlineUserOf(user), content: data });
+      const id = await service.comment.send(user.id, liveId, data);
+      app.io.of('/').to(liveRoom(liveId)).emit('comment', { user: onlineUserOf(user), id, content: data });
     });
   }
 
   // gift {live_id, gift_id, token}: paid in one transaction; the room hears of it only once it is committed.
   async gift() {
-    await this.handle<GiftPayload>(GIFT_RULES, async ({ live_id: liveId, gift_id: giftId }, user) => {
+    await this.handle<GiftPayload>(GIFT_RULES, {}, async ({ live_id: liveId, gift_id: giftId }, user) => {
       const { service, app } = this;
       const gift = await service.gift.send(user, liveId, giftId);
       app.io.of('/').to(liveRoom(liveId)).emit('gift', {
@@ -78,14 +80,17 @@ export default class NspController extends Controller {
         username: user.nickname || user.username,
         gift_image: gift.image,
         gift_name: gift.name,
+        // The client adds gift_coin * num to the room's coins it shows.
+        gift_coin: gift.coin,
         num: 1,
       });
     });
   }
 
   // Payload (an object), user (the event's token, else the connection's), fields, then the action; every refusal
-  // and failure is answered, so no event is left without a reply and no error escapes to socket.io.
-  private async handle<T>(rules: Record<string, unknown>, action: (payload: T, user: SocketUser) => Promise<void>) {
+  // and failure is answered (with failMeta in its meta), so no event is left without a reply.
+  private async handle<T>(rules: Record<string, unknown>, failMeta: Record<string, unknown>,
+    action: (payload: T, user: SocketUser) => Promise<void>) {
     const ctx: Context = this.ctx;
     const args = [ ...ctx.args ];
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() as Ack : undefined;
@@ -102,7 +107,7 @@ export default class NspController extends Controller {
       const err = e as ThrownError;
       const { status, message } = clientError(err, ctx.showErrorDetails());
       if (status >= 500) ctx.logger.error(err);
-      ctx.socketFail(message, ack);
+      ctx.socketFail(message, ack, failMeta);
     }
   }
 }

@@ -102,7 +102,7 @@ describe('test/app/io/cluster.test.ts', function() {
     const user = await registerAndLogin();
     const socket = await connect(url, { localAddress: address });
     const online = record<OnlineEvent>(socket, 'online');
-    const comments = record<{ user: { id: number; name: string; avatar: string }; content: string }>(socket, 'comment');
+    const comments = record<{ user: { id: number; name: string; avatar: string }; id: number; content: string }>(socket, 'comment');
     const gifts = record<Record<string, unknown>>(socket, 'gift');
     const reply = await request(socket, 'joinLive', { live_id: liveId, token: user.token });
     assert.deepEqual(reply.data, { action: 'ok', payload: 'ok' });
@@ -152,14 +152,15 @@ describe('test/app/io/cluster.test.ts', function() {
       const content = `hello from ${from.user.username}`;
       const sent = await request(from.socket, 'comment', { live_id: live.id, data: content, token: from.user.token });
       assert.deepEqual(sent.data, { action: 'ok', payload: 'ok' });
-      const expected = { user: { id: from.user.id, name: from.user.username, avatar: '' }, content };
       await until(`${to.user.username} to get the other worker's comment`, () => to.comments.some(c => c.content === content));
+      const stored = await app.model.Comment.findOne({ where: { live_id: live.id, content } });
+      const expected = { user: { id: from.user.id, name: from.user.username, avatar: '' }, id: stored?.id, content };
       assert.deepEqual(to.comments.filter(c => c.content === content), [ expected ]);
       await until('the sender to get its own comment', () => from.comments.some(c => c.content === content));
 
       const given = await request(from.socket, 'gift', { live_id: live.id, gift_id: gift.id, token: from.user.token });
       assert.deepEqual(given.data, { action: 'ok', payload: 'ok' });
-      const told = { avatar: '', username: from.user.username, gift_image: gift.image, gift_name: gift.name, num: 1 };
+      const told = { avatar: '', username: from.user.username, gift_image: gift.image, gift_name: gift.name, gift_coin: gift.coin, num: 1 };
       await until(`${to.user.username} to get the other worker's gift`, () => to.gifts.some(g => g.username === from.user.username));
       assert.deepEqual(to.gifts.filter(g => g.username === from.user.username), [ told ]);
     }
@@ -209,7 +210,7 @@ describe('test/app/io/cluster.test.ts', function() {
     await until('both observers to hear of the 10 gifts', () => observers.every(({ gifts }) => gifts.length >= 10));
     // The other worker's events come through Redis: give any extra one time to arrive.
     await sleep(1000);
-    const told = { avatar: '', username: giver.username, gift_image: gift.image, gift_name: gift.name, num: 1 };
+    const told = { avatar: '', username: giver.username, gift_image: gift.image, gift_name: gift.name, gift_coin: gift.coin, num: 1 };
     for (const { gifts } of observers) assert.deepEqual(gifts, Array(10).fill(told));
   });
 

@@ -46,6 +46,19 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.equal(await app.model.Comment.count({ where: { live_id: live.id } }), 0);
     });
 
+    it('marks refusals of leaveLive notoast, as the course does, and no other event\'s', async () => {
+      const socket = await connect(url);
+      const metas: Array<Record<string, unknown>> = [];
+      socket.on(socket.id, (msg: { meta: Record<string, unknown> }) => metas.push(msg.meta));
+      for (const event of events) {
+        const reply = await request(socket, event, { live_id: 1, token: 'not-a-jwt' });
+        assert.equal(reply.data.action, 'error');
+        assert.equal(reply.meta.notoast, event === 'leaveLive' ? true : undefined, event);
+      }
+      await until('four error events', () => metas.length === 4);
+      assert.deepEqual(metas.map(meta => meta.notoast), [ undefined, true, undefined, undefined ]);
+    });
+
     it('sends a course client (no acknowledgement) its error on the event named after its socket id', async () => {
       const socket = await connect(url);
       const errors = errorsOf(socket);
@@ -202,9 +215,23 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const text = '<b>主播好</b> & "hi" \'x\' 😀\n第二行 \\u0000 %s';
       await ok(a, 'comment', { live_id: String(live.id), data: text });
       await until('both sockets to get the comment', () => seenA.length === 1 && seenB.length === 1);
-      for (const seen of [ seenA, seenB ]) assert.deepEqual(seen[0], { user: profile(sender), content: text });
       const rows = await app.model.Comment.findAll({ where: { live_id: live.id } });
       assert.deepEqual(rows.map(row => [ row.content, row.user_id ]), [[ text, sender.id ]]);
+      // id: the stored row's, which the course client keys its danmaku list on.
+      for (const seen of [ seenA, seenB ]) assert.deepEqual(seen[0], { user: profile(sender), id: rows[0].id, content: text });
+    });
+
+    it('gives every danmaku its own id, in the order they were stored', async () => {
+      const { live } = await openLive();
+      const sender = await registerAndLogin();
+      const socket = await connect(url, { token: sender.token });
+      await ok(socket, 'joinLive', { live_id: live.id });
+      const seen = record<{ id: number; content: string }>(socket, 'comment');
+      for (const text of [ '一', '二', '三' ]) await ok(socket, 'comment', { live_id: live.id, data: text });
+      await until('three comments', () => seen.length === 3);
+      const rows = await app.model.Comment.findAll({ where: { live_id: live.id }, order: [[ 'id', 'ASC' ]] });
+      assert.deepEqual(seen.map(({ id, content }) => [ id, content ]), rows.map(row => [ row.id, row.content ]));
+      assert.equal(new Set(seen.map(({ id }) => id)).size, 3);
     });
   });
 
@@ -217,7 +244,10 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const gifts = record(socket, 'gift');
       await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
       await until('the gift event', () => gifts.length === 1);
-      assert.deepEqual(gifts[0], { avatar: '', username: sender.username, gift_image: cheapest.image, gift_name: cheapest.name, num: 1 });
+      // gift_coin: the client adds gift_coin * num to the room's coins it shows.
+      assert.deepEqual(gifts[0], {
+        avatar: '', username: sender.username, gift_image: cheapest.image, gift_name: cheapest.name, gift_coin: cheapest.coin, num: 1,
+      });
       assert.equal((await app.model.User.findByPk(sender.id))?.coin, cheapest.coin * 2);
       assert.equal((await app.model.Live.findByPk(live.id))?.coin, cheapest.coin);
       const rows = await app.model.LiveGift.findAll({ where: { live_id: live.id } });
