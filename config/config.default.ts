@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Context, EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
 import { connection, intFromEnv } from '../database/config';
 import { translate } from '../app/common/validation';
@@ -11,6 +12,12 @@ export const DEVELOPMENT_SECRETS = {
 };
 
 export interface BizConfig {
+  upload: {
+    // Absolute folder of uploaded images (served under /public/uploads/); several hosts need it on one shared volume.
+    dir: string;
+    // Bytes an uploaded image may hold.
+    maxSize: number;
+  };
   auth: {
     // Seconds a login token lives, in the JWT and in Redis alike.
     tokenTtl: number;
@@ -155,6 +162,18 @@ export default (appInfo: EggAppInfo) => {
     },
   };
   config.bodyParser = bodyParser;
+
+  config.upload = {
+    dir: path.resolve(appInfo.baseDir, env.UPLOAD_DIR || 'run/uploads'),
+    maxSize: intFromEnv('UPLOAD_MAX_SIZE', 5 * 1024 * 1024, 1),
+  };
+
+  // Stream mode (egg-multipart's default): app/service/upload.ts reads the one file itself, with the limits of
+  // config.upload. The bytes decide what a file is (app/common/image_type.ts), so every name passes here.
+  config.multipart = {
+    mode: 'stream',
+    whitelist: () => true,
+  };
 
   // Validation messages in Chinese, as the course's were.
   config.validate = {
