@@ -20,6 +20,8 @@ export default class AppBootHook implements IBoot {
   async didLoad() {
     // From a worker (create, changestatus) or the agent (a stream started or stopped).
     this.app.messenger.on(LIVE_CHANGED, () => this.app.answerCache.clear());
+    // Which pages may call the API is a deployment decision: said at every start.
+    this.app.logger.info('[cilicl-live] CORS allows the origins %s', this.app.config.corsOrigins.join(', '));
   }
 
   // Before the app is ready (and before egg-cluster emits 'server'), so no socket joins a room unheard.

@@ -18,6 +18,8 @@ export interface BizConfig {
     // Bytes an uploaded image may hold.
     maxSize: number;
   };
+  // Origins whose pages may call the API from a browser (H5 builds of the client); ['*'] any origin.
+  corsOrigins: string[];
   auth: {
     // Seconds a login token lives, in the JWT and in Redis alike.
     tokenTtl: number;
@@ -100,6 +102,37 @@ function mediaLogLevel(): BizConfig['media']['logLevel'] {
   return known;
 }
 
+// CORS_ORIGINS as a list: each entry '*' or an origin (scheme://host[:port]); anything else stops the start.
+export function corsOrigins(value: string): string[] {
+  const origins = value.split(',').map(entry => entry.trim()).filter(Boolean);
+  return origins.map(entry => {
+    if (entry === '*') return entry;
+    let origin = '';
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      // Not a URL at all: refused below.
+    }
+    // Origins are compared whole: a wildcard inside one would match nothing, so it is refused rather than ignored.
+    if (origin === 'null' || !origin || entry.includes('*') || origin !== entry.replace(/\/$/, '')) {
+      throw new Error(`[cilicl-live] CORS_ORIGINS must list origins such as https://live.example.com (or *), comma-separated, not ${JSON.stringify(entry)}`);
+    }
+    return origin;
+  });
+}
+
+// egg-cors (@koa/cors) options: a listed Origin is echoed back, any other gets no CORS headers (the browser refuses).
+function corsOptions(origins: string[]) {
+  return {
+    origin: origins.includes('*') ? '*' : (ctx: Context) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
+    allowMethods: 'GET,HEAD,POST',
+    // Course clients send their token in a header of its own.
+    allowHeaders: 'Content-Type,token,Authorization',
+    // Seconds a browser may keep a preflight's answer.
+    maxAge: 86400,
+  };
+}
+
 // One secret for both signatures would let every viewer publish; refused whatever the environment.
 export function checkMediaSecrets(media: Pick<BizConfig['media'], 'publishSecret' | 'playSecret'>): void {
   if (media.publishSecret === media.playSecret) {
@@ -174,6 +207,10 @@ export default (appInfo: EggAppInfo) => {
     mode: 'stream',
     whitelist: () => true,
   };
+
+  // H5 builds of the client run on other origins (egg-cors, ahead of every other middleware).
+  config.corsOrigins = corsOrigins(env.CORS_ORIGINS || '*');
+  config.cors = corsOptions(config.corsOrigins);
 
   // Validation messages in Chinese, as the course's were.
   config.validate = {

@@ -25,6 +25,11 @@ export default () => {
   checkMediaSecrets(mediaSecrets);
   config.media = mediaSecrets;
 
+  // Which pages may call the API is a decision, not a default: even '*' is set explicitly (config.default.ts reads it).
+  if (!process.env.CORS_ORIGINS) {
+    throw new Error('[cilicl-live] CORS_ORIGINS must be set in production (EGG_SERVER_ENV=prod): the origins of your H5 builds, comma-separated, or * for any');
+  }
+
   // Behind Nginx (the supported deployment): trust X-Forwarded-*; TRUST_PROXY=false when clients reach Egg directly.
   config.proxy = ![ 'false', '0' ].includes(process.env.TRUST_PROXY ?? '');
 

@@ -47,6 +47,7 @@ describe('test/config/config.test.ts', () => {
     });
 
     it('takes the secrets from the environment and trusts the proxy unless TRUST_PROXY=false', () => {
+      mm(process.env, 'CORS_ORIGINS', '*');
       mm(process.env, 'EGG_KEYS', 'real-cookie-keys');
       mm(process.env, 'JWT_SECRET', 'a-real-secret');
       mm(process.env, 'MEDIA_PUBLISH_SECRET', 'a-real-publish-secret');
