@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,6 +41,20 @@ function sizeInWords(bytes: number): string {
   return `${bytes} 字节`;
 }
 
+// Fails once the client goes away before its whole body arrived: busboy would wait for the rest for ever, and with it
+// the request and its unfinished file.
+function cutOff(req: IncomingMessage) {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!req.complete) controller.abort(Object.assign(new Error('上传中断'), { status: 400 }));
+  };
+  req.once('close', onClose);
+  const cut = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
+  // Observed through races only; a cut after the request was answered concerns no one.
+  cut.catch(() => undefined);
+  return { signal: controller.signal, cut, dispose: () => req.off('close', onClose) };
+}
+
 // Reads a file stream to its end and drops it: busboy finishes the form only once every file stream has ended.
 function drain(part: Readable) {
   part.on('error', () => undefined);
@@ -57,20 +72,23 @@ export default class UploadService extends Service {
     // Refused before a byte is read when the declared length alone is too much (Node then discards the body);
     // a chunked body meets busboy's fileSize limit instead.
     if ((ctx.request.length ?? 0) > this.config.upload.maxSize + FORM_OVERHEAD) throw this.tooLarge();
+    const cut = cutOff(ctx.req);
     let stored: { file: string; url: string } | undefined;
     try {
-      for await (const part of this.parts()) {
+      for await (const part of this.parts(cut.cut)) {
         if (Array.isArray(part)) continue;
         if (stored || !FILE_FIELDS.includes(part.fieldname)) {
           drain(part);
           continue;
         }
-        stored = await this.store(part);
+        stored = await this.store(part, cut.signal);
       }
     } catch (err) {
       // A later part broke the form (a second file, a limit): the stored image goes too.
       if (stored) await rm(stored.file, { force: true });
-      throw err;
+      throw cut.signal.aborted ? cut.signal.reason : err;
+    } finally {
+      cut.dispose();
     }
     if (!stored) ctx.throw(400, '请选择要上传的图片');
     return stored.url;
@@ -86,7 +104,7 @@ export default class UploadService extends Service {
   }
 
   // The form's parts, one file at most within the size limit. A body busboy cannot parse is the client's fault.
-  private async* parts(): AsyncGenerator<FormPart> {
+  private async* parts(cut: Promise<never>): AsyncGenerator<FormPart> {
     const options = { autoFields: false, limits: { fileSize: this.config.upload.maxSize + 1, files: 1 } };
     let iterator: AsyncIterator<FormPart>;
     try {
@@ -98,7 +116,7 @@ export default class UploadService extends Service {
     for (;;) {
       let next: IteratorResult<FormPart>;
       try {
-        next = await iterator.next();
+        next = await Promise.race([ iterator.next(), cut ]);
       } catch (err) {
         throw this.formError(err as ThrownError);
       }
@@ -108,7 +126,7 @@ export default class UploadService extends Service {
   }
 
   // Writes one file part under a dot name (never served), checks its first bytes, then renames it to its final name.
-  private async store(part: FilePart): Promise<{ file: string; url: string }> {
+  private async store(part: FilePart, signal: AbortSignal): Promise<{ file: string; url: string }> {
     const day = dayFolder(new Date());
     // 128 random bits: names neither collide nor can be guessed, and nothing the client sent is in them.
     const name = randomBytes(16).toString('hex');
@@ -125,7 +143,7 @@ export default class UploadService extends Service {
       await mkdir(folder, { recursive: true });
       const handle = await open(incoming, 'wx');
       try {
-        await pipeline(source, sniffer, handle.createWriteStream());
+        await pipeline(source, sniffer, handle.createWriteStream(), { signal });
       } finally {
         await handle.close().catch(() => undefined);
       }

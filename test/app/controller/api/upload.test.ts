@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { app, mm } from 'egg-mock/bootstrap';
+import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/images');
@@ -216,6 +217,16 @@ describe('test/app/controller/api/upload.test.ts', () => {
       assert.deepEqual(await entries(dir), []);
     });
 
+    it('answers egg-multipart\'s form limits in the envelope, and keeps nothing', async () => {
+      const image = { field: 'files', filename: 'a.png', bytes: IMAGES.png.bytes };
+      let res = await upload([ image ], { note: 'x'.repeat(200 * 1024) }).expect(413);
+      assert.deepEqual(res.body, { msg: 'fail', data: '表单字段过长' });
+      const fields = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [ `f${i}`, 'x' ]));
+      res = await upload([ image ], fields).expect(413);
+      assert.deepEqual(res.body, { msg: 'fail', data: '表单字段过多' });
+      assert.deepEqual(await entries(dir), []);
+    });
+
     describe('a 60 MB upload, streamed', () => {
       let server: http.Server;
       let port: number;
@@ -256,6 +267,18 @@ describe('test/app/controller/api/upload.test.ts', () => {
         const res = await send(true);
         assert.deepEqual(res, { status: 413, body: { msg: 'fail', data: '图片不能超过 5 MB' } });
         assert.deepEqual(await entries(dir), []);
+      });
+
+      it('removes the unfinished file of a connection cut mid-upload', async () => {
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/upload', headers: {
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`, token,
+        } });
+        req.on('error', () => undefined);
+        req.write(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="cut.png"\r\n\r\n`));
+        req.write(Buffer.concat([ IMAGES.png.bytes, Buffer.alloc(256 * 1024) ]));
+        await until('the upload to be written', async () => (await entries(dir)).some(file => file.endsWith('.part')), 5000, 20);
+        req.destroy();
+        await until('the unfinished file to be removed', async () => (await entries(dir)).length === 0, 5000, 20);
       });
 
       it('is refused with 413 when sent chunked, and the part written so far is removed', async () => {
