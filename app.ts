@@ -27,6 +27,8 @@ export default class AppBootHook implements IBoot {
   async didLoad() {
     // From a worker (create, changestatus) or the agent (a stream started or stopped): that room's answers go.
     this.app.messenger.on(LIVE_CHANGED, ({ id }: LiveChanged) => this.app.answerCache.forgetRoom(id));
+    // Which pages may call the API is a deployment decision: said at every start.
+    this.app.logger.info('[cilicl-live] CORS allows the origins %s', this.app.config.corsOrigins.join(', '));
   }
 
   // Before the app is ready (and before egg-cluster emits 'server'), so no socket joins a room unheard.

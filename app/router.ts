@@ -22,6 +22,10 @@ export default (app: Application) => {
   // Called by WeChat Pay's servers: no token, its own signature instead.
   router.post('/api/gift/notify', controller.api.gift.notify);
 
+  router.post('/api/upload', auth, controller.api.upload.save);
+  // Only the names uploads are stored under: YYYY/MM/DD/<32 hex>.<ext>; anything else is a 404.
+  router.get(/^\/public\/uploads\/(\d{4}\/\d{2}\/\d{2})\/([0-9a-f]{32})\.(jpg|png|gif|webp)$/, controller.api.upload.show);
+
   const nsp = io.of('/');
   nsp.route('joinLive', io.controller.nsp.joinLive);
   nsp.route('leaveLive', io.controller.nsp.leaveLive);

@@ -1,13 +1,22 @@
+import path from 'node:path';
 import { Context, EggAppConfig, EggAppInfo, PowerPartial } from 'egg';
 import { connection, intFromEnv } from '../database/config';
 import { translate } from '../app/common/validation';
-import { secret } from './secrets';
+import { DEVELOPMENT_ENVS, secret } from './secrets';
 import { MEDIA_LOG_LEVELS, MediaLogLevel } from '../app/lib/media_log';
 import { WxpayConfig, wxpayConfig } from '../app/common/wxpay_config';
 
 export { DEVELOPMENT_SECRETS } from './secrets';
 
 export interface BizConfig {
+  upload: {
+    // Absolute folder of uploaded images (served under /public/uploads/); several hosts need it on one shared volume.
+    dir: string;
+    // Bytes an uploaded image may hold.
+    maxSize: number;
+  };
+  // Origins whose pages may call the API from a browser (H5 builds of the client); ['*'] any origin.
+  corsOrigins: string[];
   auth: {
     // Seconds a login token lives, in the JWT and in Redis alike.
     tokenTtl: number;
@@ -130,6 +139,37 @@ function socketTransports(): string[] {
   return [ ...new Set(names) ];
 }
 
+// CORS_ORIGINS as a list: each entry '*' or an origin (scheme://host[:port]); anything else stops the start.
+export function corsOrigins(value: string): string[] {
+  const origins = value.split(',').map(entry => entry.trim()).filter(Boolean);
+  return origins.map(entry => {
+    if (entry === '*') return entry;
+    let origin = '';
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      // Not a URL at all: refused below.
+    }
+    // Origins are compared whole: a wildcard inside one would match nothing, so it is refused rather than ignored.
+    if (origin === 'null' || !origin || entry.includes('*') || origin !== entry.replace(/\/$/, '')) {
+      throw new Error(`[cilicl-live] CORS_ORIGINS must list origins such as https://live.example.com (or *), comma-separated, not ${JSON.stringify(entry)}`);
+    }
+    return origin;
+  });
+}
+
+// egg-cors (@koa/cors) options: a listed Origin is echoed back, any other gets no CORS headers (the browser refuses).
+function corsOptions(origins: string[]) {
+  return {
+    origin: origins.includes('*') ? '*' : (ctx: Context) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
+    allowMethods: 'GET,HEAD,POST',
+    // Course clients send their token in a header of its own.
+    allowHeaders: 'Content-Type,token,Authorization',
+    // Seconds a browser may keep a preflight's answer.
+    maxAge: 86400,
+  };
+}
+
 // One secret for both signatures would let every viewer publish; refused whatever the environment.
 export function checkMediaSecrets(media: Pick<BizConfig['media'], 'publishSecret' | 'playSecret'>): void {
   if (media.publishSecret === media.playSecret) {
@@ -197,6 +237,26 @@ export default (appInfo: EggAppInfo) => {
     },
   };
   config.bodyParser = bodyParser;
+
+  config.upload = {
+    dir: path.resolve(appInfo.baseDir, env.UPLOAD_DIR || 'run/uploads'),
+    maxSize: intFromEnv('UPLOAD_MAX_SIZE', 5 * 1024 * 1024, 1),
+  };
+
+  // Stream mode (egg-multipart's default): app/service/upload.ts reads the one file itself, with the limits of
+  // config.upload. The bytes decide what a file is (app/common/image_type.ts), so every name passes here.
+  config.multipart = {
+    mode: 'stream',
+    whitelist: () => true,
+  };
+
+  // H5 builds of the client run on other origins (egg-cors, ahead of every other middleware).
+  // Which pages may call the API is a deployment's decision: outside local and unittest it is said, even as '*'.
+  if (!env.CORS_ORIGINS && !DEVELOPMENT_ENVS.includes(appInfo.env)) {
+    throw new Error(`[cilicl-live] CORS_ORIGINS must be set outside local and unittest (EGG_SERVER_ENV=${appInfo.env}): the origins of your H5 builds, comma-separated, or * for any`);
+  }
+  config.corsOrigins = corsOrigins(env.CORS_ORIGINS || '*');
+  config.cors = corsOptions(config.corsOrigins);
 
   // Validation messages in Chinese, as the course's were.
   config.validate = {

@@ -6,6 +6,7 @@ export interface ThrownError extends Error {
   statusCode?: number;
   // http-errors' flag: a 5xx thrown with expose true (a service that is off, a gateway that failed) says its message.
   expose?: boolean;
+  code?: string;
   errors?: Array<{ field?: string; message?: string }>;
 }
 
@@ -15,6 +16,15 @@ const BODY_ERRORS: Record<number, string> = {
   413: '请求体过大',
   415: '不支持的请求体类型或编码',
 };
+
+// egg-multipart's (co-busboy's) limits of a multipart form, by code, all 413s.
+const MULTIPART_LIMITS = new Map([
+  [ 'Request_fileSize_limit', '文件过大' ],
+  [ 'Request_files_limit', '一次只能上传一个文件' ],
+  [ 'Request_fields_limit', '表单字段过多' ],
+  [ 'Request_parts_limit', '表单字段过多' ],
+  [ 'Request_fieldSize_limit', '表单字段过长' ],
+]);
 
 // What a client is told of a thrown error, for the HTTP envelope and the socket error event alike: its status and
 // a message a person reads. A 5xx says nothing of its cause unless showDetails (a developer's machine).
@@ -26,6 +36,8 @@ export function clientError(err: ThrownError, showDetails: boolean): { status: n
     if (!showDetails && !err.expose) message = 'Internal Server Error';
   } else if (status === 422 && err.errors?.length) {
     message = describeError(err.errors[0]);
+  } else if (err.code && MULTIPART_LIMITS.has(err.code)) {
+    message = MULTIPART_LIMITS.get(err.code)!;
   } else if (err.body) {
     message = BODY_ERRORS[status] ?? BODY_ERRORS[400];
   }

@@ -25,6 +25,7 @@ export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     MEDIA_MAX_CONNECTIONS: '5000',
     MEDIA_MAX_CONNECTIONS_PER_IP: '5000',
     TRUST_PROXY: 'false',
+    CORS_ORIGINS: '*',
     ...extra,
   };
 }

@@ -1,12 +1,14 @@
 import assert from 'node:assert';
+import { EggAppInfo } from 'egg';
 import { mm } from 'egg-mock/bootstrap';
 import { execFileSync } from 'node:child_process';
-import { EggAppInfo } from 'egg';
 import defaultConfig from '../../config/config.default';
 import { DEVELOPMENT_SECRETS } from '../../config/secrets';
 import { BENCH_SECRETS } from '../../bench/lib/constants';
 
 describe('test/config/config.test.ts', () => {
+  // Required outside local and unittest; test/config/cors.test.ts checks that.
+  beforeEach(() => mm(process.env, 'CORS_ORIGINS', '*'));
   afterEach(() => mm.restore());
 
   // Loading the config is where a refused start stops; nothing connects before it.
@@ -281,5 +283,19 @@ describe('test/config/config.test.ts', () => {
     mm(process.env, 'TOKEN_TTL', '');
     mm(process.env, 'REDIS_PORT', '-1');
     await assert.rejects(start('unittest'), /REDIS_PORT must be a whole number/);
+  });
+
+  it('takes the upload folder (relative to the app\'s) and the image size limit from the environment', () => {
+    const appInfo = { baseDir: '/srv/cilicl-live', env: 'unittest', name: 'cilicl-live' } as EggAppInfo;
+    mm(process.env, 'UPLOAD_DIR', '');
+    mm(process.env, 'UPLOAD_MAX_SIZE', '');
+    assert.deepEqual(defaultConfig(appInfo).upload, { dir: '/srv/cilicl-live/run/uploads', maxSize: 5 * 1024 * 1024 });
+    mm(process.env, 'UPLOAD_DIR', 'shared/covers');
+    mm(process.env, 'UPLOAD_MAX_SIZE', '1048576');
+    assert.deepEqual(defaultConfig(appInfo).upload, { dir: '/srv/cilicl-live/shared/covers', maxSize: 1048576 });
+    mm(process.env, 'UPLOAD_DIR', '/mnt/uploads');
+    assert.equal(defaultConfig(appInfo).upload?.dir, '/mnt/uploads');
+    mm(process.env, 'UPLOAD_MAX_SIZE', '5mb');
+    assert.throws(() => defaultConfig(appInfo), /UPLOAD_MAX_SIZE must be a whole number of at least 1, not "5mb"/);
   });
 });
