@@ -32,7 +32,7 @@ describe('test/config/config.test.ts', () => {
 
   // config.default.ts as Egg calls it for environment `env` (only env and name are read).
   function configOf(env: string) {
-    return defaultConfig({ env, name: 'cilicl-live' } as EggAppInfo);
+    return defaultConfig({ env, name: 'cilicl-live', baseDir: process.cwd() } as EggAppInfo);
   }
 
   describe('production secrets', () => {
@@ -236,7 +236,7 @@ describe('test/config/config.test.ts', () => {
   it('accepts both engine.io transports by default, WebSocket alone with SOCKET_TRANSPORTS=websocket, and refuses others', async () => {
     const transportsOf = (value: string) => {
       mm(process.env, 'SOCKET_TRANSPORTS', value);
-      return (defaultConfig({ name: 'cilicl-live', env: 'unittest' } as EggAppInfo).io as { init: { transports: string[] } }).init.transports;
+      return (defaultConfig({ name: 'cilicl-live', baseDir: process.cwd(), env: 'unittest' } as EggAppInfo).io as { init: { transports: string[] } }).init.transports;
     };
     assert.deepEqual(transportsOf(''), [ 'polling', 'websocket' ]);
     assert.deepEqual(transportsOf('websocket'), [ 'websocket' ]);
@@ -246,7 +246,7 @@ describe('test/config/config.test.ts', () => {
   });
 
   it('limits rooms created, status changes and rooms per socket: 10 an hour, 30 a minute and 10 unless the environment says', () => {
-    const appInfo = { name: 'cilicl-live', env: 'prod' } as EggAppInfo;
+    const appInfo = { name: 'cilicl-live', baseDir: process.cwd(), env: 'local' } as EggAppInfo;
     const defaults = defaultConfig(appInfo);
     assert.deepEqual(defaults.rateLimit, { liveCreate: { limit: 10, window: 3600 }, liveStatus: { limit: 30, window: 60 } });
     assert.equal(defaults.realtime?.maxLives, 10);

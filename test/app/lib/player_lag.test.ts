@@ -63,6 +63,8 @@ describe('test/app/lib/player_lag.test.ts', function() {
     const healthy = watchFlv(room.playUrl, 40000, Infinity);
     await sleep(3000);
     const before = media.agentRss();
+    // The highest RSS seen by the end of each wave: without the cut every wave adds its players' backlog on top.
+    const peaks: number[] = [];
     let peak = before;
     const sampler = setInterval(() => { peak = Math.max(peak, media.agentRss()); }, 1000);
     try {
@@ -73,14 +75,15 @@ describe('test/app/lib/player_lag.test.ts', function() {
           stalledRtmp(media.rtmpPort, `${room.key}?sign=${room.sign}`),
         ]).flat()));
         await sleep(10000);
+        peaks.push(peak);
       }
     } finally {
       clearInterval(sampler);
     }
-    const after = media.agentRss();
-    console.log('      agent RSS: %s MB before, %s MB peak, %s MB after 90 stalled players over 30 s',
-      before.toFixed(1), peak.toFixed(1), after.toFixed(1));
-    assert(peak - before < 20, `the agent grew from ${before.toFixed(1)} MB to ${peak.toFixed(1)} MB`);
+    console.log('      agent RSS: %s MB before, %s MB at the end of each wave of 30 stalled players',
+      before.toFixed(1), peaks.map(mb => mb.toFixed(1)).join(' / '));
+    // Without the cut each wave's backlog stays: 54 MB in all here; with it 11-28 MB, what V8 and malloc keep.
+    assert(peaks[2] - before < 35, `the agent grew from ${before.toFixed(1)} MB to ${peaks.map(mb => mb.toFixed(1)).join(' / ')} MB`);
     const watched = await healthy;
     assert(!watched.ended && secondsOf(watched) >= 38, `the healthy player got ${secondsOf(watched)} s of stream in 40 s`);
   });
