@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
-import { app } from 'egg-mock/bootstrap';
+import { app, mm } from 'egg-mock/bootstrap';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const mockHttpServer = require('egg-mock/lib/mock_http_server');
 import io from 'socket.io-client';
@@ -39,6 +39,20 @@ export function appUrl(): Promise<string> {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   })();
   return address;
+}
+
+// The hooks of a file of socket tests: the app's URL before them, every client closed and every mock restored after
+// each.
+export function useSocketTests(): { readonly url: string } {
+  const state = { url: '' };
+  before(async () => {
+    state.url = await appUrl();
+  });
+  afterEach(() => {
+    closeClients();
+    mm.restore();
+  });
+  return state;
 }
 
 const clients: Client[] = [];

@@ -7,7 +7,9 @@ import { app, mm } from 'egg-mock/bootstrap';
 const mockHttpServer = require('egg-mock/lib/mock_http_server');
 import { until } from '../../lib/until';
 import { registerAndLogin } from '../../support';
-import { appUrl, Client, closeClients, connect, OnlineEvent, openLive, publicIdOf, record, request } from '../../socket_support';
+import {
+  Client, connect, OnlineEvent, openLive, publicIdOf, record, request, useSocketTests,
+} from '../../socket_support';
 
 // A socket.io event as one polling request carries it (engine.io 3's `<length>:<packet>` framing).
 function pollingBody(event: string, payload: unknown): string {
@@ -24,18 +26,11 @@ function postAs(url: string, sid: string, body: string) {
 
 // A socket's id is its engine.io session id: whoever knows it can act as the socket. The room is never told one.
 describe('test/app/io/session_ids.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
-  });
+  const socketApp = useSocketTests();
 
   async function joined(transports: string[]) {
     const user = await registerAndLogin();
-    const socket = await connect(url, { token: user.token, transports });
+    const socket = await connect(socketApp.url, { token: user.token, transports });
     return { user, socket };
   }
 
@@ -77,12 +72,12 @@ describe('test/app/io/session_ids.test.ts', () => {
     const told = online.filter(event => event.count === 2).pop()!.clients;
     assert.equal(told.length, 2);
     for (const id of told) {
-      const res = await postAs(url, id, forged);
+      const res = await postAs(socketApp.url, id, forged);
       assert.equal(res.status, 400);
       assert.deepEqual(await res.json(), { code: 1, message: 'Session ID unknown' });
     }
     // The same request with the real id (which no one else is told) does post: that id is the credential.
-    assert.equal((await postAs(url, victim.socket.id, pollingBody('comment', { live_id: live.id, data: 'own' }))).status, 200);
+    assert.equal((await postAs(socketApp.url, victim.socket.id, pollingBody('comment', { live_id: live.id, data: 'own' }))).status, 200);
     await until('the victim\'s own comment', () => comments.length === 1);
     assert.deepEqual(comments.map(comment => [ comment.user.id, comment.content ]), [[ victim.user.id, 'own' ]]);
     assert.equal(await app.model.Comment.count({ where: { live_id: live.id, content: 'forged' } }), 0);

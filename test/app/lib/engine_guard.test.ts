@@ -3,27 +3,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { until } from '../../lib/until';
 import { registerAndLogin } from '../../support';
-import { appUrl, Client, closeClients, connect, openLive, record, request } from '../../socket_support';
+import { Client, connect, openLive, record, request, useSocketTests } from '../../socket_support';
 
 // The engine.io session of a socket.io 2 client.
 const engineOf = (socket: Client) => (socket as unknown as { io: { engine: { transport: { name: string }; once(event: string, fn: () => void): void } } }).io.engine;
 
 describe('test/app/lib/engine_guard.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => closeClients());
+  const socketApp = useSocketTests();
 
   it('refuses a WebSocket upgrade of a session already on WebSocket: its id cannot take the socket over', async () => {
     const { live } = await openLive();
     const victim = await registerAndLogin();
-    const socket = await connect(url, { token: victim.token });
+    const socket = await connect(socketApp.url, { token: victim.token });
     assert.equal((await request(socket, 'joinLive', { live_id: live.id })).data.action, 'ok');
     const comments = record<{ content: string }>(socket, 'comment');
 
     // What engine.io 3 alone lets through: an "upgrade" of the victim's session, then events in its name.
-    const intruder = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=3&transport=websocket&sid=${socket.id}`);
+    const intruder = new WebSocket(`${socketApp.url.replace('http', 'ws')}/socket.io/?EIO=3&transport=websocket&sid=${socket.id}`);
     const status = await new Promise<number>(resolve => {
       intruder.once('open', () => resolve(101));
       intruder.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -43,7 +39,7 @@ describe('test/app/lib/engine_guard.test.ts', () => {
   });
 
   it('still lets a polling client upgrade to WebSocket', async () => {
-    const socket = await connect(url, { transports: [ 'polling', 'websocket' ] });
+    const socket = await connect(socketApp.url, { transports: [ 'polling', 'websocket' ] });
     const engine = engineOf(socket);
     if (engine.transport.name !== 'websocket') await new Promise<void>(resolve => engine.once('upgrade', resolve));
     assert.equal(engine.transport.name, 'websocket');

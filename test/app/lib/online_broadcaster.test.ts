@@ -8,7 +8,7 @@ import { liveRoom } from '../../../app/lib/socket_session';
 import { until } from '../../lib/until';
 import { registerAndLogin } from '../../support';
 import {
-  appUrl, Client, closeClients, connect, lastOnline, ok, OnlineEvent, openLive, publicIdOf, record, Viewer,
+  Client, connect, lastOnline, ok, OnlineEvent, openLive, publicIdOf, record, useSocketTests, Viewer,
 } from '../../socket_support';
 
 // A broadcaster on the real Redis, on a channel of its own, around an app whose list reads and socket rooms the
@@ -50,14 +50,7 @@ function isolated(interval: number) {
 }
 
 describe('test/app/lib/online_broadcaster.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
-  });
+  const socketApp = useSocketTests();
 
   it('tells a burst of changes at once, then at most once per interval, and always once after the last change', async () => {
     const interval = 200;
@@ -126,13 +119,13 @@ describe('test/app/lib/online_broadcaster.test.ts', () => {
   it('tells a burst of joins to the room in a few events that end on the exact list', async () => {
     const { live } = await openLive();
     const observer = await registerAndLogin();
-    const watcher = await connect(url, { token: observer.token });
+    const watcher = await connect(socketApp.url, { token: observer.token });
     await ok(watcher, 'joinLive', { live_id: live.id });
     const online = record<OnlineEvent>(watcher, 'online');
     const viewers: Viewer[] = [];
     // One after another: supertest closes egg-mock's shared server after each request.
     for (let i = 0; i < 30; i++) viewers.push(await registerAndLogin());
-    const sockets = await Promise.all(viewers.map(viewer => connect(url, { token: viewer.token })));
+    const sockets = await Promise.all(viewers.map(viewer => connect(socketApp.url, { token: viewer.token })));
     await Promise.all(sockets.map(socket => ok(socket, 'joinLive', { live_id: live.id })));
     const event = await lastOnline(online, 31);
     assert.deepEqual(new Set(event.data.map(user => user.id)), new Set([ observer.id, ...viewers.map(viewer => viewer.id) ]));
@@ -146,7 +139,7 @@ describe('test/app/lib/online_broadcaster.test.ts', () => {
     for (let i = 0; i < 5; i++) viewers.push(await registerAndLogin());
     const sockets: Client[] = [];
     for (const viewer of viewers) {
-      const socket = await connect(url, { token: viewer.token });
+      const socket = await connect(socketApp.url, { token: viewer.token });
       await ok(socket, 'joinLive', { live_id: live.id });
       sockets.push(socket);
       await sleep(5);

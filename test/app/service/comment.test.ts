@@ -2,24 +2,17 @@ import assert from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app, mm } from 'egg-mock/bootstrap';
 import { registerAndLogin } from '../../support';
-import { appUrl, closeClients, connect, ok, openLive, refusal } from '../../socket_support';
+import { connect, ok, openLive, refusal, useSocketTests } from '../../socket_support';
 
 // Driven through the comment event, the way clients send danmaku.
 describe('test/app/service/comment.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
-  });
+  const socketApp = useSocketTests();
 
   describe('send()', () => {
     it('refuses empty, whitespace-only, too long and malformed text', async () => {
       const { live } = await openLive();
       const user = await registerAndLogin();
-      const socket = await connect(url, { token: user.token });
+      const socket = await connect(socketApp.url, { token: user.token });
       const max = app.config.realtime.comment.maxLength;
       assert.equal(max, 200);
       assert.equal(await refusal(socket, 'comment', { live_id: live.id, data: '' }), '弹幕内容不能为空');
@@ -38,7 +31,7 @@ describe('test/app/service/comment.test.ts', () => {
       const { live } = await openLive();
       const { live: other } = await openLive();
       const user = await registerAndLogin();
-      const socket = await connect(url, { token: user.token });
+      const socket = await connect(socketApp.url, { token: user.token });
       for (let i = 0; i < 5; i++) await ok(socket, 'comment', { live_id: live.id, data: `c${i}` });
       assert.equal(await refusal(socket, 'comment', { live_id: live.id, data: 'too many' }), '发言太频繁，每 1 秒最多 5 条');
       // Another room has its own count.

@@ -1,30 +1,25 @@
 import assert from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { app, mm } from 'egg-mock/bootstrap';
+import { app } from 'egg-mock/bootstrap';
 import { LiveStatus } from '../../../app/model/live';
 import { until } from '../../lib/until';
 import {
-  appUrl, cheapestGift, closeClients, connect, ok, openLive, record, refusal, request, userWithCoins,
+  cheapestGift, connect, ok, openLive, record, refusal, request, userWithCoins, useSocketTests,
 } from '../../socket_support';
 
 // Driven through the gift event, the way clients pay.
 describe('test/app/service/gift.test.ts', () => {
-  let url: string;
+  const socketApp = useSocketTests();
   let cheapest: Awaited<ReturnType<typeof cheapestGift>>;
   before(async () => {
-    url = await appUrl();
     cheapest = await cheapestGift();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
   });
 
   describe('send()', () => {
     it('refuses an unknown gift and a gift the sender cannot pay, and changes nothing', async () => {
       const { live } = await openLive();
       const sender = await userWithCoins(cheapest.coin - 1);
-      const socket = await connect(url, { token: sender.token });
+      const socket = await connect(socketApp.url, { token: sender.token });
       await ok(socket, 'joinLive', { live_id: live.id });
       const gifts = record(socket, 'gift');
       assert.equal(await refusal(socket, 'gift', { live_id: live.id, gift_id: 4294967295 }), '该礼物不存在');
@@ -40,7 +35,7 @@ describe('test/app/service/gift.test.ts', () => {
       const { live } = await openLive(LiveStatus.Ended);
       const sender = await userWithCoins(100);
       // More than the connection pool holds (5), each from its own socket so they race.
-      const sockets = await Promise.all(Array.from({ length: 12 }, () => connect(url, { token: sender.token })));
+      const sockets = await Promise.all(Array.from({ length: 12 }, () => connect(socketApp.url, { token: sender.token })));
       const replies = await Promise.all(sockets.map(socket => request(socket, 'gift', { live_id: live.id, gift_id: cheapest.id })));
       assert.deepEqual(new Set(replies.map(reply => reply.data.payload)), new Set([ '直播已结束' ]));
       assert.equal((await app.model.User.findByPk(sender.id))?.coin, 100);
@@ -51,7 +46,7 @@ describe('test/app/service/gift.test.ts', () => {
       const sender = await userWithCoins(0);
       const free = await app.model.Gift.create({ name: '点赞', image: '/static/gift/0.png', coin: 0 });
       try {
-        const socket = await connect(url, { token: sender.token });
+        const socket = await connect(socketApp.url, { token: sender.token });
         await ok(socket, 'joinLive', { live_id: live.id });
         const gifts = record(socket, 'gift');
         await ok(socket, 'gift', { live_id: live.id, gift_id: free.id });

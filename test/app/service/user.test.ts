@@ -2,7 +2,7 @@ import assert from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app, mm } from 'egg-mock/bootstrap';
 import { registerAndLogin, uniqueName } from '../../support';
-import { appUrl, closeClients, connect, ok, openLive, refusal } from '../../socket_support';
+import { connect, ok, openLive, refusal, useSocketTests } from '../../socket_support';
 
 describe('test/app/service/user.test.ts', () => {
   it('logout answers 退出登录失败 when there is no token to revoke', async () => {
@@ -46,14 +46,7 @@ describe('test/app/service/user.test.ts', () => {
   });
 
   describe('authenticateSocket(), through the socket events', () => {
-    let url: string;
-    before(async () => {
-      url = await appUrl();
-    });
-    afterEach(() => {
-      closeClients();
-      mm.restore();
-    });
+    const socketApp = useSocketTests();
 
     [ 'a logout', 'a newer login' ].forEach(how => {
       it(`cuts a socket's rights within config.realtime.authRecheck after ${how}`, async () => {
@@ -61,8 +54,8 @@ describe('test/app/service/user.test.ts', () => {
         const { live } = await openLive();
         const password = 'secret-pass';
         const viewer = await registerAndLogin(password);
-        const viaConnection = await connect(url, { token: viewer.token });
-        const viaPayload = await connect(url);
+        const viaConnection = await connect(socketApp.url, { token: viewer.token });
+        const viaPayload = await connect(socketApp.url);
         await ok(viaConnection, 'comment', { live_id: live.id, data: 'before' });
         await ok(viaPayload, 'comment', { live_id: live.id, data: 'before', token: viewer.token });
         if (how === 'a logout') {

@@ -4,20 +4,14 @@ import { LiveStatus } from '../../../../app/model/live';
 import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
 import {
-  appUrl, cheapestGift, closeClients, connect, errorsOf, lastOnline, ok, OnlineEvent, openLive, profile, publicIdOf,
-  record, refusal, request, snapshot, userWithCoins,
+  cheapestGift, connect, errorsOf, lastOnline, ok, OnlineEvent, openLive, profile, publicIdOf, record, refusal, request, snapshot, userWithCoins, useSocketTests,
 } from '../../../socket_support';
 
 describe('test/app/io/controller/nsp.test.ts', () => {
-  let url: string;
+  const socketApp = useSocketTests();
   let cheapest: Awaited<ReturnType<typeof cheapestGift>>;
   before(async () => {
-    url = await appUrl();
     cheapest = await cheapestGift();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
   });
 
   describe('authentication', () => {
@@ -31,7 +25,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const loggedOut = await registerAndLogin();
       await app.httpRequest().post('/api/logout').set('token', loggedOut.token)
         .expect(200);
-      const socket = await connect(url);
+      const socket = await connect(socketApp.url);
       const base = { live_id: live.id, data: 'hi', gift_id: cheapest.id };
       for (const event of events) {
         assert.equal(await refusal(socket, event, base), '您没有权限访问该接口!');
@@ -47,7 +41,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     });
 
     it('marks refusals of leaveLive notoast, as the course does, and no other event\'s', async () => {
-      const socket = await connect(url);
+      const socket = await connect(socketApp.url);
       const metas: Array<Record<string, unknown>> = [];
       socket.on(socket.id, (msg: { meta: Record<string, unknown> }) => metas.push(msg.meta));
       for (const event of events) {
@@ -60,7 +54,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     });
 
     it('sends a course client (no acknowledgement) its error on the event named after its socket id', async () => {
-      const socket = await connect(url);
+      const socket = await connect(socketApp.url);
       const errors = errorsOf(socket);
       socket.emit('joinLive', { live_id: 1 });
       await until('the error event', () => errors.length > 0);
@@ -73,7 +67,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       it(`refuses joins, comments and gifts in a room that is ${message}`, async () => {
         const { live } = await openLive(status);
         const user = await userWithCoins(100);
-        const socket = await connect(url, { token: user.token });
+        const socket = await connect(socketApp.url, { token: user.token });
         assert.equal(await refusal(socket, 'joinLive', { live_id: live.id }), message);
         assert.equal(await refusal(socket, 'comment', { live_id: live.id, data: 'hi' }), message);
         assert.equal(await refusal(socket, 'gift', { live_id: live.id, gift_id: cheapest.id }), message);
@@ -87,7 +81,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
 
     it('refuses joins, comments and gifts in a room that does not exist', async () => {
       const user = await userWithCoins(100);
-      const socket = await connect(url, { token: user.token });
+      const socket = await connect(socketApp.url, { token: user.token });
       for (const event of [ 'joinLive', 'comment', 'gift' ]) {
         assert.equal(await refusal(socket, event, { live_id: 4294967295, data: 'hi', gift_id: cheapest.id }), '直播间不存在');
       }
@@ -97,7 +91,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     it('accepts joins, comments and gifts in a paused room', async () => {
       const { live } = await openLive(LiveStatus.Paused);
       const user = await userWithCoins(100);
-      const socket = await connect(url, { token: user.token });
+      const socket = await connect(socketApp.url, { token: user.token });
       await ok(socket, 'joinLive', { live_id: live.id });
       await ok(socket, 'comment', { live_id: live.id, data: 'hi' });
       await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
@@ -108,12 +102,12 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     it('lists a user with two tabs once, counts the first visit once, and unlists them with their last tab', async () => {
       const { live } = await openLive();
       const observer = await registerAndLogin();
-      const watcher = await connect(url, { token: observer.token });
+      const watcher = await connect(socketApp.url, { token: observer.token });
       const online = record<OnlineEvent>(watcher, 'online');
       await ok(watcher, 'joinLive', { live_id: live.id });
 
       const viewer = await registerAndLogin();
-      const tabs = await Promise.all([ connect(url, { token: viewer.token }), connect(url, { token: viewer.token }) ]);
+      const tabs = await Promise.all([ connect(socketApp.url, { token: viewer.token }), connect(socketApp.url, { token: viewer.token }) ]);
       await Promise.all(tabs.map(tab => ok(tab, 'joinLive', { live_id: live.id, token: viewer.token })));
       // The first tab's join may be told (count 2, two sockets) after both acknowledgements: wait for the second's.
       await until('an online event with both tabs', () => online.length > 0 && online[online.length - 1].clients.length === 3);
@@ -137,7 +131,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.deepEqual(event.clients, [ publicIdOf(watcher) ]);
 
       // Joining again is no new visit.
-      const again = await connect(url, { token: viewer.token });
+      const again = await connect(socketApp.url, { token: viewer.token });
       await ok(again, 'joinLive', { live_id: live.id });
       await lastOnline(online, 2);
       assert.equal((await app.model.Live.findByPk(live.id))?.look_count, 2);
@@ -146,7 +140,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     it('counts the first visit once when one user joins from many sockets at the same moment', async () => {
       const { live } = await openLive();
       const viewer = await registerAndLogin();
-      const sockets = await Promise.all(Array.from({ length: 10 }, () => connect(url, { token: viewer.token })));
+      const sockets = await Promise.all(Array.from({ length: 10 }, () => connect(socketApp.url, { token: viewer.token })));
       await Promise.all(sockets.map(socket => ok(socket, 'joinLive', { live_id: live.id })));
       assert.equal((await app.model.Live.findByPk(live.id))?.look_count, 1);
       assert.equal(await app.model.LiveUser.count({ where: { live_id: live.id } }), 1);
@@ -158,7 +152,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     it('lets a socket leave an ended room, and leaving a room it never joined changes nothing', async () => {
       const { live } = await openLive();
       const viewer = await registerAndLogin();
-      const socket = await connect(url, { token: viewer.token });
+      const socket = await connect(socketApp.url, { token: viewer.token });
       await ok(socket, 'joinLive', { live_id: live.id });
       await app.model.Live.update({ status: LiveStatus.Ended }, { where: { id: live.id } });
       await ok(socket, 'leaveLive', { live_id: live.id });
@@ -171,7 +165,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       mm(app.config.realtime, 'maxLives', 2);
       const [ first, second, third ] = await Promise.all([ openLive(), openLive(), openLive() ]).then(all => all.map(({ live }) => live));
       const viewer = await registerAndLogin();
-      const socket = await connect(url, { token: viewer.token });
+      const socket = await connect(socketApp.url, { token: viewer.token });
       await ok(socket, 'joinLive', { live_id: first.id });
       await ok(socket, 'joinLive', { live_id: second.id });
       // Joining a room it is in again is no new room.
@@ -180,7 +174,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.equal((await snapshot(third.id)).count, 0);
       assert.equal((await app.model.Live.findByPk(third.id))?.look_count, 0);
       // Another socket of the same user has rooms of its own.
-      const tab = await connect(url, { token: viewer.token });
+      const tab = await connect(socketApp.url, { token: viewer.token });
       await ok(tab, 'joinLive', { live_id: third.id });
       await ok(socket, 'leaveLive', { live_id: first.id });
       await ok(socket, 'joinLive', { live_id: third.id });
@@ -191,7 +185,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const { live } = await openLive();
       const first = await registerAndLogin();
       const second = await registerAndLogin();
-      const socket = await connect(url);
+      const socket = await connect(socketApp.url);
       await ok(socket, 'joinLive', { live_id: live.id, token: first.token });
       await ok(socket, 'joinLive', { live_id: live.id, token: second.token });
       const list = await snapshot(live.id);
@@ -206,8 +200,8 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const { live } = await openLive();
       const sender = await registerAndLogin();
       const other = await registerAndLogin();
-      const a = await connect(url, { token: sender.token });
-      const b = await connect(url, { token: other.token });
+      const a = await connect(socketApp.url, { token: sender.token });
+      const b = await connect(socketApp.url, { token: other.token });
       await ok(a, 'joinLive', { live_id: live.id });
       await ok(b, 'joinLive', { live_id: live.id });
       const seenA = record(a, 'comment');
@@ -224,7 +218,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     it('gives every danmaku its own id, in the order they were stored', async () => {
       const { live } = await openLive();
       const sender = await registerAndLogin();
-      const socket = await connect(url, { token: sender.token });
+      const socket = await connect(socketApp.url, { token: sender.token });
       await ok(socket, 'joinLive', { live_id: live.id });
       const seen = record<{ id: number; content: string }>(socket, 'comment');
       for (const text of [ '一', '二', '三' ]) await ok(socket, 'comment', { live_id: live.id, data: text });
@@ -239,7 +233,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     it('moves the coins, stores the gift and tells the room', async () => {
       const { live } = await openLive();
       const sender = await userWithCoins(cheapest.coin * 3);
-      const socket = await connect(url, { token: sender.token });
+      const socket = await connect(socketApp.url, { token: sender.token });
       await ok(socket, 'joinLive', { live_id: live.id });
       const gifts = record(socket, 'gift');
       await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
@@ -259,7 +253,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
     it('answers each with an error, changes nothing, and keeps serving other sockets', async () => {
       const { live } = await openLive();
       const user = await userWithCoins(100);
-      const socket = await connect(url, { token: user.token });
+      const socket = await connect(socketApp.url, { token: user.token });
       const huge = 'x'.repeat(60000);
       const payloads: unknown[] = [
         undefined, null, 42, 'joinLive', [ live.id ], true,
@@ -296,7 +290,7 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id } }), 0);
 
       // A frame beyond the size limit ends that connection only.
-      const other = await connect(url, { token: user.token });
+      const other = await connect(socketApp.url, { token: user.token });
       const closed = new Promise(resolve => socket.once('disconnect', resolve));
       socket.emit('comment', { live_id: live.id, data: 'x'.repeat(200000) });
       await closed;

@@ -1,23 +1,16 @@
 import assert from 'node:assert';
-import { app, mm } from 'egg-mock/bootstrap';
+import { app } from 'egg-mock/bootstrap';
 import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
-import { appUrl, closeClients, connect, errorsOf, ok, openLive, profile, refusal, snapshot } from '../../../socket_support';
+import { connect, errorsOf, ok, openLive, profile, refusal, snapshot, useSocketTests } from '../../../socket_support';
 
 describe('test/app/io/middleware/auth.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
-  });
+  const socketApp = useSocketTests();
 
   it('takes the token given at connection for events that carry none', async () => {
     const { live } = await openLive();
     const viewer = await registerAndLogin();
-    const socket = await connect(url, { token: viewer.token });
+    const socket = await connect(socketApp.url, { token: viewer.token });
     await ok(socket, 'joinLive', { live_id: live.id });
     assert.deepEqual((await snapshot(live.id)).data, [ profile(viewer) ]);
     // An event's own token wins over the connection's.
@@ -27,7 +20,7 @@ describe('test/app/io/middleware/auth.test.ts', () => {
   it('tells a socket that connected with a refused token why, and lets its events carry a good one', async () => {
     const { live } = await openLive();
     const viewer = await registerAndLogin();
-    const socket = await connect(url, { token: 'not-a-jwt' });
+    const socket = await connect(socketApp.url, { token: 'not-a-jwt' });
     const errors = errorsOf(socket);
     await until('the connection\'s error', () => errors.length > 0);
     assert.deepEqual(errors, [ 'Token 令牌不合法!' ]);
@@ -35,7 +28,7 @@ describe('test/app/io/middleware/auth.test.ts', () => {
   });
 
   it('keeps a connection without a token quiet until one of its events needs a user', async () => {
-    const socket = await connect(url);
+    const socket = await connect(socketApp.url);
     await new Promise(resolve => setTimeout(resolve, 100));
     assert.deepEqual(errorsOf(socket), []);
     assert.equal(app.io.of('/').connected[socket.id]?.connected, true);

@@ -1,22 +1,15 @@
 import assert from 'node:assert';
 import { app, mm } from 'egg-mock/bootstrap';
 import { registerAndLogin } from '../../../support';
-import { appUrl, closeClients, connect, openLive, request, snapshot } from '../../../socket_support';
+import { connect, openLive, request, snapshot, useSocketTests } from '../../../socket_support';
 
 describe('test/app/io/middleware/in_order.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
-  });
+  const socketApp = useSocketTests();
 
   it('runs one socket\'s events in order: a leave sent right after its join leaves it unlisted', async () => {
     const { live } = await openLive();
     const viewer = await registerAndLogin();
-    const socket = await connect(url, { token: viewer.token });
+    const socket = await connect(socketApp.url, { token: viewer.token });
     const join = request(socket, 'joinLive', { live_id: live.id });
     const leave = request(socket, 'leaveLive', { live_id: live.id });
     assert.equal((await join).data.action, 'ok');
@@ -29,7 +22,7 @@ describe('test/app/io/middleware/in_order.test.ts', () => {
     mm(app.config.realtime.comment, 'limit', 1000);
     const { live } = await openLive();
     const user = await registerAndLogin();
-    const socket = await connect(url, { token: user.token });
+    const socket = await connect(socketApp.url, { token: user.token });
     const replies = await Promise.all(Array.from({ length: 60 }, (_, i) =>
       request(socket, 'comment', { live_id: live.id, data: `burst ${i}` })));
     const accepted = replies.filter(reply => reply.data.action === 'ok').length;

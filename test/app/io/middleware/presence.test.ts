@@ -1,25 +1,18 @@
 import assert from 'node:assert';
-import { app, mm } from 'egg-mock/bootstrap';
+import { app } from 'egg-mock/bootstrap';
 import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
 import {
-  appUrl, closeClients, connect, ok, OnlineEvent, openLive, profile, publicIdOf, record, snapshot,
+  connect, ok, OnlineEvent, openLive, profile, publicIdOf, record, snapshot, useSocketTests,
 } from '../../../socket_support';
 
 describe('test/app/io/middleware/presence.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
-  });
+  const socketApp = useSocketTests();
 
   it('refuses a second connect on one connection: the socket stays listed until it really closes', async () => {
     const { live } = await openLive();
     const viewer = await registerAndLogin();
-    const socket = await connect(url, { token: viewer.token });
+    const socket = await connect(socketApp.url, { token: viewer.token });
     await ok(socket, 'joinLive', { live_id: live.id });
     const engine = (socket as unknown as { io: { engine: { write(data: string): void } } }).io.engine;
     engine.write('0');
@@ -33,7 +26,7 @@ describe('test/app/io/middleware/presence.test.ts', () => {
   it('keeps a connection\'s first socket on a second connect: it serves the events, and sees its own disconnect', async () => {
     const viewer = await registerAndLogin();
     const { live } = await openLive();
-    const socket = await connect(url, { token: viewer.token });
+    const socket = await connect(socketApp.url, { token: viewer.token });
     const first = app.io.of('/').connected[socket.id];
     const errors = record<string>(socket, 'error');
     (socket as unknown as { io: { engine: { write(data: string): void } } }).io.engine.write('0');
@@ -49,11 +42,11 @@ describe('test/app/io/middleware/presence.test.ts', () => {
   it('unlists a disconnected socket from every live it joined at once, and tells each room', async () => {
     const [{ live: first }, { live: second }] = [ await openLive(), await openLive() ];
     const [ leaving, staying ] = [ await registerAndLogin(), await registerAndLogin() ];
-    const watcher = await connect(url, { token: staying.token });
+    const watcher = await connect(socketApp.url, { token: staying.token });
     await ok(watcher, 'joinLive', { live_id: first.id });
     await ok(watcher, 'joinLive', { live_id: second.id });
     const online = record<OnlineEvent>(watcher, 'online');
-    const socket = await connect(url, { token: leaving.token });
+    const socket = await connect(socketApp.url, { token: leaving.token });
     await ok(socket, 'joinLive', { live_id: first.id });
     await ok(socket, 'joinLive', { live_id: second.id });
     await until('both rooms to list two', async () => (await snapshot(first.id)).count === 2 && (await snapshot(second.id)).count === 2);

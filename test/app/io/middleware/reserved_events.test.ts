@@ -1,23 +1,15 @@
 import assert from 'node:assert';
-import { mm } from 'egg-mock/bootstrap';
 import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
-import { appUrl, closeClients, connect, ok, openLive, publicIdOf, snapshot } from '../../../socket_support';
+import { connect, ok, openLive, publicIdOf, snapshot, useSocketTests } from '../../../socket_support';
 
 describe('test/app/io/middleware/reserved_events.test.ts', () => {
-  let url: string;
-  before(async () => {
-    url = await appUrl();
-  });
-  afterEach(() => {
-    closeClients();
-    mm.restore();
-  });
+  const socketApp = useSocketTests();
 
   it('ignores events named like socket.io\'s own (a fake disconnect): the socket stays listed until it really closes', async () => {
     const { live } = await openLive();
     const viewer = await registerAndLogin();
-    const socket = await connect(url, { token: viewer.token });
+    const socket = await connect(socketApp.url, { token: viewer.token });
     await ok(socket, 'joinLive', { live_id: live.id });
     const engine = (socket as unknown as { io: { engine: { write(data: string): void } } }).io.engine;
     engine.write('2["disconnect"]');
