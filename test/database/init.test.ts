@@ -62,6 +62,7 @@ describe('test/database/init.test.ts', () => {
   });
 
   describe('database/migrations/20261202000001-widen-growing-columns.js', () => {
+    const MIGRATION = '20261202000001-widen-growing-columns.js';
     const WIDENED = [ 'live.coin', 'user.coin', 'comment.id', 'live_gift.id', 'live_user.id' ];
     let scratch: string;
 
@@ -91,7 +92,7 @@ describe('test/database/init.test.ts', () => {
 
     it('widens coins and the growing ids to BIGINT UNSIGNED, and runs down and up again cleanly', async () => {
       assert.deepEqual(await typesOf(), WIDENED.map(() => 'bigint unsigned'));
-      cli('db:migrate:undo');
+      cli('db:migrate:undo', '--name', MIGRATION);
       assert.deepEqual(await typesOf(), WIDENED.map(() => 'int unsigned'));
       cli('db:migrate');
       assert.deepEqual(await typesOf(), WIDENED.map(() => 'bigint unsigned'));
@@ -99,7 +100,7 @@ describe('test/database/init.test.ts', () => {
 
     it('refuses to narrow a coin that no longer fits INT UNSIGNED, and then changes no column', async () => {
       await app.model.query(`INSERT INTO \`${scratch}\`.user (username, password, coin, created_time, updated_time) VALUES ('rich', 'x', 4294967296, NOW(), NOW())`);
-      assert.throws(() => cli('db:migrate:undo'), (err: { stderr: Buffer }) => /user\.coin holds 4294967296/.test(err.stderr.toString()));
+      assert.throws(() => cli('db:migrate:undo', '--name', MIGRATION), (err: { stderr: Buffer }) => /user\.coin holds 4294967296/.test(err.stderr.toString()));
       assert.deepEqual(await typesOf(), WIDENED.map(() => 'bigint unsigned'));
       const [ rich ] = await app.model.query<{ coin: number }>(`SELECT coin FROM \`${scratch}\`.user WHERE username = 'rich'`, { type: QueryTypes.SELECT });
       assert.equal(rich.coin, 4294967296);
