@@ -6,8 +6,12 @@ export default (app: Application) => {
   // Each room created or status changed drops cached answers in every worker: a user may not do it without end.
   const createLimit = middleware.rateLimit({ name: 'liveCreate', action: '创建直播间', unit: '个' });
   const statusLimit = middleware.rateLimit({ name: 'liveStatus', action: '修改直播状态', unit: '次' });
+  // Orders, uploads and accounts cost a call to WeChat Pay, disk, and a scrypt each.
+  const orderLimit = middleware.rateLimit({ name: 'wxpayOrder', action: '充值下单', unit: '次' });
+  const uploadLimit = middleware.rateLimit({ name: 'upload', action: '上传', unit: '次' });
+  const registerLimit = middleware.rateLimit({ name: 'register', action: '注册', unit: '次' });
 
-  router.post('/api/reg', controller.api.user.reg);
+  router.post('/api/reg', registerLimit, controller.api.user.reg);
   router.post('/api/login', controller.api.user.login);
   router.post('/api/logout', auth, controller.api.user.logout);
   router.get('/api/user/info', auth, controller.api.user.info);
@@ -18,11 +22,11 @@ export default (app: Application) => {
   router.get('/api/live/read/:id', controller.api.live.read);
 
   router.get('/api/gift/list', controller.api.gift.list);
-  router.post('/api/gift/wxpay', auth, controller.api.gift.wxpay);
+  router.post('/api/gift/wxpay', auth, orderLimit, controller.api.gift.wxpay);
   // Called by WeChat Pay's servers: no token, its own signature instead.
   router.post('/api/gift/notify', controller.api.gift.notify);
 
-  router.post('/api/upload', auth, controller.api.upload.save);
+  router.post('/api/upload', auth, uploadLimit, controller.api.upload.save);
   // Only the names uploads are stored under: YYYY/MM/DD/<32 hex>.<ext>; anything else is a 404.
   router.get(/^\/public\/uploads\/(\d{4}\/\d{2}\/\d{2})\/([0-9a-f]{32})\.(jpg|png|gif|webp)$/, controller.api.upload.show);
 

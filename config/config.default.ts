@@ -6,8 +6,6 @@ import { DEVELOPMENT_ENVS, secret } from './secrets';
 import { MEDIA_LOG_LEVELS, MediaLogLevel } from '../app/lib/media_log';
 import { WxpayConfig, wxpayConfig } from '../app/common/wxpay_config';
 
-export { DEVELOPMENT_SECRETS } from './secrets';
-
 export interface BizConfig {
   upload: {
     // Absolute folder of uploaded images (served under /public/uploads/); several hosts need it on one shared volume.
@@ -55,12 +53,19 @@ export interface BizConfig {
     maxConnections: number;
     maxConnectionsPerIp: number;
   };
-  // Per user, counted in Redis across workers (app/middleware/rate_limit.ts): `limit` requests per `window` seconds.
+  // Per user (per client address before login), counted in Redis across workers (app/middleware/rate_limit.ts):
+  // `limit` requests per `window` seconds.
   rateLimit: {
     // POST /api/live/create: each room is a row and drops every worker's cached list pages.
     liveCreate: { limit: number; window: number };
     // POST /api/live/changestatus: each change drops the room's and the list pages' cached answers in every worker.
     liveStatus: { limit: number; window: number };
+    // POST /api/gift/wxpay: each is an order row and a signed call to WeChat Pay.
+    wxpayOrder: { limit: number; window: number };
+    // POST /api/upload: each keeps up to UPLOAD_MAX_SIZE on the (shared) upload volume.
+    upload: { limit: number; window: number };
+    // POST /api/reg, per client address (no user yet): each costs a scrypt and makes an account.
+    register: { limit: number; window: number };
   };
   answerCache: {
     // Seconds each worker keeps public room answers (list pages, reads, room status, the gift catalogue); 0 turns the
@@ -326,6 +331,18 @@ export default (appInfo: EggAppInfo) => {
     liveStatus: {
       limit: intFromEnv('LIVE_STATUS_RATE_LIMIT', 30, 1),
       window: intFromEnv('LIVE_STATUS_RATE_WINDOW', 60, 1),
+    },
+    wxpayOrder: {
+      limit: intFromEnv('WXPAY_ORDER_RATE_LIMIT', 10, 1),
+      window: intFromEnv('WXPAY_ORDER_RATE_WINDOW', 600, 1),
+    },
+    upload: {
+      limit: intFromEnv('UPLOAD_RATE_LIMIT', 30, 1),
+      window: intFromEnv('UPLOAD_RATE_WINDOW', 3600, 1),
+    },
+    register: {
+      limit: intFromEnv('REGISTER_RATE_LIMIT', 20, 1),
+      window: intFromEnv('REGISTER_RATE_WINDOW', 3600, 1),
     },
   };
 

@@ -30,6 +30,9 @@ export default () => {
   config.rateLimit = {
     liveCreate: { limit: intFromEnv('LIVE_CREATE_RATE_LIMIT', 1000, 1) },
     liveStatus: { limit: intFromEnv('LIVE_STATUS_RATE_LIMIT', 1000, 1) },
+    wxpayOrder: { limit: intFromEnv('WXPAY_ORDER_RATE_LIMIT', 1000, 1) },
+    upload: { limit: intFromEnv('UPLOAD_RATE_LIMIT', 1000, 1) },
+    register: { limit: intFromEnv('REGISTER_RATE_LIMIT', 100000, 1) },
   };
 
   config.logger = {

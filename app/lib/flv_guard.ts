@@ -5,7 +5,13 @@ import { roomKeyOf } from '../common/media_sign';
 
 // Whether a request asks for a room's stream, `/live/<key>.flv`.
 export function isRoomStream(url = '/'): boolean {
-  const { pathname } = new URL(url, 'http://flv');
+  let pathname: string;
+  try {
+    ({ pathname } = new URL(url, 'http://flv'));
+  } catch {
+    // `//`, `\\` and the like: no URL, so no stream (a throw here would leave the request unanswered).
+    return false;
+  }
   return pathname.endsWith('.flv') && roomKeyOf(pathname.slice(0, -'.flv'.length)) !== null;
 }
 

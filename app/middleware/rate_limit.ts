@@ -16,11 +16,13 @@ function duration(seconds: number): string {
   return `${seconds} 秒`;
 }
 
-// Behind auth: each user may pass at most `limit` times per `window` seconds (config.rateLimit[name], read at each
-// request), counted in Redis so every worker shares the count. Every attempt counts, before any work is done.
+// Each user (behind auth), else each client address, may pass at most `limit` times per `window` seconds
+// (config.rateLimit[name], read at each request), counted in Redis so every worker shares the count. Every attempt
+// counts, before any work is done.
 export default (options: RateLimitOptions) => async function rateLimit(ctx: Context, next: () => Promise<void>) {
   const { limit, window } = ctx.app.config.rateLimit[options.name];
-  if (await ctx.service.cache.incr(`rate_${options.name}_${ctx.authUser.id}`, 1, window) > limit) {
+  const who = ctx.authUser ? `user_${ctx.authUser.id}` : `ip_${ctx.ip}`;
+  if (await ctx.service.cache.incr(`rate_${options.name}_${who}`, 1, window) > limit) {
     ctx.set('Retry-After', String(window));
     ctx.throw(429, `${options.action}太频繁，每 ${duration(window)}最多 ${limit} ${options.unit}`);
   }

@@ -21,8 +21,8 @@ export default class GiftService extends Service {
     });
   }
 
-  // The one place coins move: the live gains the gift's coins and the sender loses them, in one transaction, or
-  // nothing changes. Both updates are conditional (the room open, the balance sufficient), never read-modify-write.
+  // The one place gifts move coins (recharges credit in service.order.settle): the live gains the gift's coins and the
+  // sender loses them, in one transaction with the live_gift row that explains it, or nothing changes. Both updates are conditional (the room open, the balance sufficient), never read-modify-write.
   async send(user: SocketUser, liveId: number, giftId: number): Promise<GiftAnswer> {
     const ctx: Context = this.ctx;
     const { model } = ctx;

@@ -22,8 +22,10 @@ const CREDIT_USER = 'UPDATE user SET coin = coin + :coin, updated_time = NOW() W
 const LOG_RECHARGE = 'INSERT INTO coin_log (user_id, coin, kind, order_id, note, created_time, updated_time) VALUES (:userId, :coin, \'recharge\', :id, :note, NOW(), NOW())';
 const MARK_FAILED = 'UPDATE `order` SET status = \'fail\', updated_time = NOW() WHERE id = :id AND status = \'pending\'';
 // NOW() in the connection's time zone, the one created_time was written in.
+// Least lately asked about first (ASKED touches each), so orders that stay pending cannot hold the batch for ever.
 const STALE_PENDING = 'SELECT id, no, created_time <= NOW() - INTERVAL :ttl SECOND AS expired FROM `order` ' +
-  'WHERE status = \'pending\' AND created_time <= NOW() - INTERVAL :after SECOND ORDER BY id LIMIT :limit';
+  'WHERE status = \'pending\' AND created_time <= NOW() - INTERVAL :after SECOND ORDER BY updated_time, id LIMIT :limit';
+const ASKED = 'UPDATE `order` SET updated_time = NOW() WHERE id = :id AND status = \'pending\'';
 
 export default class OrderService extends Service {
   // Refuses (503, 暂未开通充值) while WeChat Pay is not configured.
@@ -147,6 +149,8 @@ export default class OrderService extends Service {
         if (changed === 1) result.failed++;
       } catch (err) {
         ctx.logger.warn('[wxpay] reconcile order %s: %s', no, (err as Error).message);
+      } finally {
+        await ctx.model.query(ASKED, { replacements: { id }, type: QueryTypes.UPDATE });
       }
     }
     return result;

@@ -1,7 +1,7 @@
 'use strict';
 
-// One row for every coin movement, whatever its kind (a recharge now; gifts and the console's adjustments can write
-// theirs here too), so a user's balance can be explained line by line.
+// One row for every coin movement that has no row of its own (a recharge now, the console's adjustments later; a
+// gift's is its live_gift row), so a user's balance can be explained line by line.
 module.exports = {
   async up(queryInterface, Sequelize) {
     const { BIGINT, INTEGER, STRING, DATE, ENUM } = Sequelize;

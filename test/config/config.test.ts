@@ -248,11 +248,18 @@ describe('test/config/config.test.ts', () => {
   it('limits rooms created, status changes and rooms per socket: 10 an hour, 30 a minute and 10 unless the environment says', () => {
     const appInfo = { name: 'cilicl-live', baseDir: process.cwd(), env: 'local' } as EggAppInfo;
     const defaults = defaultConfig(appInfo);
-    assert.deepEqual(defaults.rateLimit, { liveCreate: { limit: 10, window: 3600 }, liveStatus: { limit: 30, window: 60 } });
+    assert.deepEqual(defaults.rateLimit, {
+      liveCreate: { limit: 10, window: 3600 },
+      liveStatus: { limit: 30, window: 60 },
+      wxpayOrder: { limit: 10, window: 600 },
+      upload: { limit: 30, window: 3600 },
+      register: { limit: 20, window: 3600 },
+    });
     assert.equal(defaults.realtime?.maxLives, 10);
     const settings = { LIVE_CREATE_RATE_LIMIT: '3', LIVE_CREATE_RATE_WINDOW: '600', LIVE_STATUS_RATE_LIMIT: '5', LIVE_STATUS_RATE_WINDOW: '10' };
     for (const [ name, value ] of Object.entries(settings)) mm(process.env, name, value);
-    assert.deepEqual(defaultConfig(appInfo).rateLimit, { liveCreate: { limit: 3, window: 600 }, liveStatus: { limit: 5, window: 10 } });
+    assert.deepEqual(defaultConfig(appInfo).rateLimit?.liveCreate, { limit: 3, window: 600 });
+    assert.deepEqual(defaultConfig(appInfo).rateLimit?.liveStatus, { limit: 5, window: 10 });
     mm(process.env, 'LIVE_STATUS_RATE_LIMIT', '0');
     assert.throws(() => defaultConfig(appInfo), /LIVE_STATUS_RATE_LIMIT must be a whole number of at least 1/);
   });

@@ -106,7 +106,8 @@ export default class NspController extends Controller {
     } catch (e) {
       const err = e as ThrownError;
       const { status, message } = clientError(err, ctx.showErrorDetails());
-      if (status >= 500) ctx.logger.error(err);
+      // As errorHandler: an exposed 5xx is a refusal for people, logged where it is thrown.
+      if (status >= 500 && !err.expose) ctx.logger.error(err);
       ctx.socketFail(message, ack, failMeta);
     }
   }

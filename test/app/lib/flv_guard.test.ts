@@ -1,7 +1,8 @@
 import assert from 'node:assert';
 import { once } from 'node:events';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import net, { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { isRoomStream, onlyRoomStreams } from '../../../app/lib/flv_guard';
 
@@ -45,6 +46,20 @@ describe('test/app/lib/flv_guard.test.ts', () => {
       const res = await fetch(`http://${base}${url}`, { method });
       assert.equal(res.status, 404, `${method} ${url}`);
       assert.equal(await res.text(), 'Not Found\n');
+    }
+  });
+
+  it('answers 404 to a request line that is no URL (`//`, `\\\\`) rather than leaving it open', async () => {
+    for (const target of [ '//', '//[', '\\\\' ]) assert(!isRoomStream(target), target);
+    const [ host, port ] = base.split(':');
+    for (const target of [ '//', '//[' ]) {
+      const socket = net.connect(Number(port), host);
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const chunks: Buffer[] = [];
+      socket.on('data', chunk => chunks.push(chunk));
+      await Promise.race([ once(socket, 'close'), sleep(3000) ]);
+      socket.destroy();
+      assert.match(Buffer.concat(chunks).toString(), /^HTTP\/1\.1 404 /, target);
     }
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert';
 import { app, mm } from 'egg-mock/bootstrap';
+import { QueryTypes } from 'sequelize';
 import { registerAndLogin, scheduleOf } from '../../support';
 import { buy, coinOf, orderOf, postNotification, useWxpayGateway } from '../../wxpay_support';
 
@@ -47,6 +48,22 @@ describe('test/app/schedule/wxpay_reconcile.test.ts', () => {
     await postNotification(gateway.notification(paid)).expect(204);
     await app.runSchedule('wxpay_reconcile');
     assert.equal(await coinOf(buyer.id), before + 15);
+  });
+
+  it('asks about the orders least lately asked about first, so orders that stay pending cannot hold the batch', async () => {
+    const { no: stuck } = await buy(buyer.token, 2, gateway);
+    const { no: next } = await buy(buyer.token, 3, gateway);
+    for (const no of [ stuck, next ]) await age(no, app.config.wxpay.reconcile.after + 1);
+    // Asked about long ago, the newer order comes first; once asked, it goes behind the other.
+    await app.model.query('UPDATE `order` SET updated_time = NOW() - INTERVAL 1 DAY WHERE no = :no', { replacements: { no: next } });
+    const picked = async () => (await app.model.query<{ no: string }>(
+      'SELECT no FROM `order` WHERE status = \'pending\' ORDER BY updated_time, id LIMIT 1', { type: QueryTypes.SELECT }))[0].no;
+    assert.equal(await picked(), next);
+    await app.runSchedule('wxpay_reconcile');
+    assert.equal(queriesOf(next), 1);
+    assert.equal((await orderOf(next)).status, 'pending');
+    assert((await orderOf(next)).updated_time.getTime() > Date.now() - 60000, 'the check is remembered');
+    await app.model.query('UPDATE `order` SET status = \'fail\' WHERE no IN (:nos)', { replacements: { nos: [ stuck, next ] } });
   });
 
   it('leaves orders younger than WXPAY_RECONCILE_AFTER alone', async () => {

@@ -37,6 +37,16 @@ describe('test/app/controller/api/gift.test.ts', () => {
   });
 
   describe('POST /api/gift/wxpay', () => {
+    it('lets a user order config.rateLimit.wxpayOrder.limit times per window, then answers 429 and orders nothing', async () => {
+      const own = await registerAndLogin();
+      mm(app.config.rateLimit.wxpayOrder, 'limit', 1);
+      mm(app.config.rateLimit.wxpayOrder, 'window', 600);
+      await buy(own.token, 3, gateway);
+      const res = await wxpay({ price: 3 }, own.token).expect(429);
+      assert.deepEqual(res.body, { msg: 'fail', data: '充值下单太频繁，每 10 分钟最多 1 次' });
+      assert.equal(await app.model.Order.count({ where: { user_id: own.id } }), 1);
+    });
+
     it('creates a pending order and answers the APP parameters, signed with the merchant key', async () => {
       const { params, no } = await buy(buyer.token, 12, gateway);
       const { merchant } = gateway;

@@ -88,6 +88,17 @@ describe('test/app/controller/api/upload.test.ts', () => {
   }
 
   describe('POST /api/upload', () => {
+    it('lets a user upload config.rateLimit.upload.limit images per window, then answers 429 and stores nothing', async () => {
+      const { token: own } = await registerAndLogin();
+      mm(app.config.rateLimit.upload, 'limit', 1);
+      mm(app.config.rateLimit.upload, 'window', 3600);
+      const file = [{ field: 'files', filename: 'a.png', bytes: IMAGES.png.bytes }];
+      await upload(file, undefined, own).expect(200);
+      const res = await upload(file, undefined, own).expect(429);
+      assert.deepEqual(res.body, { msg: 'fail', data: '上传太频繁，每 1 小时最多 1 次' });
+      assert.equal((await entries(dir)).length, 1);
+    });
+
     Object.entries(IMAGES).forEach(([ ext, image ]) => {
       it(`stores a ${ext} byte for byte and serves it back as ${image.mime}, cached for good and never sniffed`, async () => {
         const res = await upload([{ field: 'files', filename: `cover.${ext}`, type: image.mime, bytes: image.bytes }]).expect(200);

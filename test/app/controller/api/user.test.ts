@@ -11,6 +11,22 @@ describe('test/app/controller/api/user.test.ts', () => {
   }
 
   describe('POST /api/reg', () => {
+    it('lets one client address register config.rateLimit.register.limit accounts per window, then answers 429', async () => {
+      mm(app.config.rateLimit.register, 'limit', 2);
+      mm(app.config.rateLimit.register, 'window', 60);
+      // Counted afresh: every test registers from this address.
+      const counters = () => app.redis.keys(`${app.config.cache.prefix}rate_register_ip_*`);
+      for (const key of await counters()) await app.redis.del(key);
+      const names = [ uniqueName(), uniqueName(), uniqueName() ];
+      await register(names[0]).expect(200);
+      await register(names[1]).expect(200);
+      const res = await register(names[2]).expect(429);
+      assert.deepEqual(res.body, { msg: 'fail', data: '注册太频繁，每 1 分钟最多 2 次' });
+      assert.equal(res.headers['retry-after'], '60');
+      assert.equal(await app.model.User.count({ where: { username: names[2] } }), 0);
+      for (const key of await counters()) await app.redis.del(key);
+    });
+
     it('creates the user and answers it without the password', async () => {
       const username = uniqueName();
       const res = await register(username).expect(200);
