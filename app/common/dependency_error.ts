@@ -4,6 +4,9 @@ import { ConnectionError, TimeoutError } from 'sequelize';
 // Retry-After header suggests: about the time a restarted MariaDB or Redis takes to answer again.
 export const UNAVAILABLE_MESSAGE = '服务暂时不可用，请稍后再试';
 export const RETRY_AFTER_SECONDS = 5;
+// What a sender reads when MySQL went away during the COMMIT of a payment: it may have been written before, so
+// "try again" would risk paying twice.
+export const UNCERTAIN_MESSAGE = '服务暂时不可用，礼物可能已送出，请稍后查看余额，勿重复赠送';
 
 // ioredis's and node_redis's refusals while their connection is down (config.redis.client fails fast, so a command
 // is refused at once rather than queued): by class name, message and code (node_redis's NR_CLOSED), as neither
