@@ -134,6 +134,12 @@ describe('test/fault/outage.test.ts', function() {
     }
   }
 
+  // The figures of an outage, for the log of the run.
+  function report(what: string, answers: Answer[], socketMs: number[]) {
+    const slowest = (ms: number[]) => (ms.length ? Math.max(...ms) : '-');
+    console.log(`[fault] ${what}: ${answers.length} HTTP answers, slowest ${slowest(answers.map(({ ms }) => ms))} ms; ${socketMs.length} socket replies, slowest ${slowest(socketMs)} ms`);
+  }
+
   // Calls `ask` back to back for `ms` milliseconds; answers what it answered.
   async function during<T>(ms: number, ask: () => Promise<T>): Promise<T[]> {
     const results: T[] = [];
@@ -172,6 +178,7 @@ describe('test/fault/outage.test.ts', function() {
     const logins = during(OUTAGE_MS, () => call('POST', '/api/login', { username: first.user.username, password }));
     const comments = during(OUTAGE_MS, () => timedRequest(first.socket, 'comment', { live_id: liveId, data: 'away', token: first.user.token }));
     assertUnavailable(await logins, 'POST /api/login');
+    report('Redis away', await logins, (await comments).map(({ ms }) => ms));
     for (const { reply, ms } of await comments) {
       assert.deepEqual(reply.data, { action: 'error', payload: UNAVAILABLE }, JSON.stringify(reply));
       assert(ms < 1000, `comment answered after ${ms} ms`);
@@ -213,6 +220,7 @@ describe('test/fault/outage.test.ts', function() {
       return second.comments.some(comment => comment.content === text);
     }, Math.max(RECOVERY_MS - (Date.now() - back), 1000));
     assert(Date.now() - back < RECOVERY_MS, `recovered after ${Date.now() - back} ms`);
+    console.log(`[fault] Redis back: logins, online lists and danmaku across workers again after ${Date.now() - back} ms`);
   });
 
   it('refuses or pays every gift while MySQL is away, never half, and works again within 10 s of its return', async () => {
@@ -243,6 +251,7 @@ describe('test/fault/outage.test.ts', function() {
     const logins = during(OUTAGE_MS, () => call('POST', '/api/login', { username: owner.username, password }));
     assertUnavailable(await creates, 'POST /api/live/create');
     assertUnavailable(await logins, 'POST /api/login');
+    report('MySQL away', [ ...await creates, ...await logins ], []);
     const sentMeanwhile = replies.filter(({ at }) => at > killed + 100);
 
     await mariadb!.start();
@@ -255,6 +264,7 @@ describe('test/fault/outage.test.ts', function() {
     }, RECOVERY_MS);
     await until('a gift to be paid again', () => replies.some(({ reply, at }) => at > back && reply.data.action === 'ok'),
       RECOVERY_MS - (Date.now() - back));
+    console.log(`[fault] MySQL back: logins and gifts again after ${Date.now() - back} ms`);
     await sleep(1000);
     pumping = false;
     await Promise.all(pumps);
@@ -278,6 +288,7 @@ describe('test/fault/outage.test.ts', function() {
     const [{ rows }] = await sql<{ rows: number }>('SELECT COUNT(*) AS `rows` FROM live_gift WHERE user_id = ? AND live_id = ?', [ sender.user.id, liveId ]);
     // One row per gift told ok, plus at most those told they may be paid (their COMMIT met the kill); and the coins
     // moved are exactly those of the rows, never one side without the other.
+    console.log(`[fault] gifts: ${replies.length} sent, ${paid} paid, ${inDoubt} in doubt, ${rows} rows; slowest during the outage ${Math.max(...outage.map(({ ms }) => ms))} ms`);
     assert(rows >= paid && rows <= paid + inDoubt, `${rows} live_gift rows for ${paid} paid and ${inDoubt} in doubt`);
     assert.equal(COINS - left, rows * gift.coin, 'coins the sender lost');
     assert.equal(gained, rows * gift.coin, 'coins the room gained');
