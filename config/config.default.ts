@@ -193,6 +193,11 @@ function ioRedis(prefix: string) {
     db: env.IO_REDIS_DB ? intFromEnv('IO_REDIS_DB', 0) : intFromEnv('REDIS_DB', 0),
     ...(password ? { password } : {}),
     key: `${prefix}socket.io`,
+    // Reconnect every second at most while Redis is away, for ever: node_redis 3 stops for good once its retries add
+    // up to connect_timeout (an hour by default), which would leave rooms cut between workers until a restart. Its
+    // offline queue stays on: the adapter subscribes before it is connected, and resubscribes when it is again.
+    retry_strategy: ({ attempt }: { attempt: number }) => Math.min(attempt * 100, 1000),
+    connect_timeout: 2 ** 31 - 1,
   };
 }
 
@@ -278,6 +283,14 @@ export default (appInfo: EggAppInfo) => {
       // egg-redis insists on a password key; ioredis sends no AUTH for an empty one.
       password: env.REDIS_PASSWORD || '',
       db: intFromEnv('REDIS_DB', 0),
+      // Fail fast while Redis is away (README, "When MySQL or Redis is away"): a command is refused at once when
+      // there is no connection rather than queued, is tried once more at most after a reconnect, and is given up
+      // after a second without an answer; connecting too gives up after a second, and is tried again each second.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1000,
+      commandTimeout: 1000,
+      retryStrategy: (times: number) => Math.min(times * 100, 1000),
     },
   };
 

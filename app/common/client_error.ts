@@ -1,4 +1,5 @@
 import { describeError } from './validation';
+import { dependencyDown, UNAVAILABLE_MESSAGE } from './dependency_error';
 
 export interface ThrownError extends Error {
   body?: boolean;
@@ -27,8 +28,10 @@ const MULTIPART_LIMITS = new Map([
 ]);
 
 // What a client is told of a thrown error, for the HTTP envelope and the socket error event alike: its status and
-// a message a person reads. A 5xx says nothing of its cause unless showDetails (a developer's machine).
+// a message a person reads. A 5xx says nothing of its cause unless showDetails (tests); MySQL or Redis being away is
+// a 503 that says so in words, whatever showDetails.
 export function clientError(err: ThrownError, showDetails: boolean): { status: number; message: string } {
+  if (dependencyDown(err)) return { status: 503, message: UNAVAILABLE_MESSAGE };
   const raw = err.status || err.statusCode || 500;
   const status = raw >= 400 && raw < 600 ? raw : 500;
   let message = err.message;

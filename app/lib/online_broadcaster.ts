@@ -18,8 +18,10 @@ export class OnlineBroadcaster {
 
   async start() {
     const channel = this.app.createAnonymousContext().service.online.channel;
-    // A subscribed connection can send nothing else: a connection of its own.
-    this.subscriber = this.app.redis.duplicate() as unknown as Redis;
+    // A subscribed connection can send nothing else: a connection of its own. Its subscription is queued until it is
+    // connected, and made again by ioredis after every reconnect (the app's client refuses commands while offline).
+    const client = this.app.redis as unknown as { duplicate(override: object): Redis };
+    this.subscriber = client.duplicate({ enableOfflineQueue: true });
     this.subscriber.on('message', (_channel: string, live: string) => this.changed(Number(live)));
     this.subscriber.on('error', err => this.app.coreLogger.warn('[online] change subscription: %s', err.message));
     await this.subscriber.subscribe(channel);

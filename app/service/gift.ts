@@ -3,6 +3,7 @@ import { InferAttributes, QueryTypes } from 'sequelize';
 import { Gift } from '../model/gift';
 import { LiveStatus } from '../model/live';
 import { SocketUser } from '../lib/socket_session';
+import { dependencyDown, UNCERTAIN_MESSAGE } from '../common/dependency_error';
 
 // A catalogue entry as answered and cached: a plain row.
 export type GiftAnswer = Pick<InferAttributes<Gift>, 'id' | 'name' | 'image' | 'coin'>;
@@ -33,6 +34,7 @@ export default class GiftService extends Service {
     const price = gift.coin;
     // Plain SQL and nothing but the transaction's own statements inside it (another query would wait for a second
     // pooled connection): the model layer cost more CPU than the database did here (bench/README.md, gifts).
+    let committing = false;
     const outcome = await model.transaction(async transaction => {
       // A free gift moves no coins (and an update that changes nothing counts no row).
       if (price > 0) {
@@ -45,7 +47,14 @@ export default class GiftService extends Service {
         if (paid !== 1) ctx.throw(400, '金币不足，请先充值');
       }
       await model.query(INSERT_LIVE_GIFT, { replacements: { liveId, userId: user.id, giftId: gift.id }, type: QueryTypes.INSERT, transaction });
+      committing = true;
       return 'paid';
+    }).catch(err => {
+      // Every statement ran and COMMIT itself failed with MySQL gone: it may have committed just before (all of it,
+      // never half); the sender is told so rather than to try again.
+      if (!committing || !dependencyDown(err)) throw err;
+      ctx.logger.warn('[gift] payment of user %s to live %s in doubt: %s', user.id, liveId, (err as Error).message);
+      throw Object.assign(new Error(UNCERTAIN_MESSAGE), { status: 503, expose: true });
     });
     // The room closed between the check and the update: nothing was written.
     if (outcome === 'closed') ctx.throw(400, await ctx.service.live.checkStatus(liveId) ?? '直播间不存在');

@@ -226,7 +226,12 @@ describe('test/config/config.test.ts', () => {
         comment: { maxLength: 100, limit: 10, window: 5 },
       });
       const database = process.env.MYSQL_TEST_DATABASE || 'cilicl_live_unittest';
-      assert.deepEqual(app.config.io.redis, { host: '127.0.0.1', port: 6379, db: 4, key: `cilicl-live:${database}:socket.io` });
+      const { retry_strategy: retry, connect_timeout: connectTimeout, ...redis } = app.config.io.redis as unknown as {
+        retry_strategy: (options: { attempt: number }) => number; connect_timeout: number };
+      assert.deepEqual(redis, { host: '127.0.0.1', port: 6379, db: 4, key: `cilicl-live:${database}:socket.io` });
+      // The adapter reconnects for ever, at most a second apart (node_redis gives up after connect_timeout ms in all).
+      assert.deepEqual([ 1, 5, 10, 1000 ].map(attempt => retry({ attempt })), [ 100, 500, 1000, 1000 ]);
+      assert.equal(connectTimeout, 2 ** 31 - 1);
       assert.equal(app.config.io.init.wsEngine, 'ws');
     } finally {
       await app.close();

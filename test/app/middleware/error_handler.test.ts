@@ -1,5 +1,6 @@
 import assert from 'node:assert';
 import { app, mm } from 'egg-mock/bootstrap';
+import { ConnectionRefusedError } from 'sequelize';
 import { LOGGERS, mockLogs, registerAndLogin } from '../../support';
 
 describe('test/app/middleware/error_handler.test.ts', () => {
@@ -45,6 +46,32 @@ describe('test/app/middleware/error_handler.test.ts', () => {
       .expect(503);
     assert.deepEqual(res.body, { msg: 'fail', data: '暂未开通充值' });
     app.notExpectLog('暂未开通充值', 'errorLogger');
+  });
+
+  it('answers MySQL or Redis being away as a 503 that says so in words, with Retry-After, and logs the cause', async () => {
+    const { token } = await registerAndLogin();
+    mockLogs();
+    const refused = new ConnectionRefusedError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3307'), { code: 'ECONNREFUSED' }));
+    const closed = new Error('Connection is closed.');
+    for (const [ env, err ] of [[ 'prod', refused ], [ 'unittest', closed ]] as const) {
+      mm(app.config, 'env', env);
+      app.mockServiceError('user', 'authenticate', err);
+      const res = await app.httpRequest().get('/api/user/info').set('token', token)
+        .expect(503);
+      assert.deepEqual(res.body, { msg: 'fail', data: '服务暂时不可用，请稍后再试' });
+      assert.equal(res.headers['retry-after'], '5');
+    }
+    app.expectLog('connect ECONNREFUSED 127.0.0.1:3307', 'errorLogger');
+    app.expectLog('Connection is closed.', 'errorLogger');
+  });
+
+  it('hides a 500\'s details on a developer\'s machine (local) too: they are in its log', async () => {
+    const { token } = await registerAndLogin();
+    mm(app.config, 'env', 'local');
+    app.mockServiceError('user', 'authenticate', new Error('password=hunter2 at db-7'));
+    const res = await app.httpRequest().get('/api/user/info').set('token', token)
+      .expect(500);
+    assert.deepEqual(res.body, { msg: 'fail', data: 'Internal Server Error' });
   });
 
   it('passes 4xx messages through in production', async () => {

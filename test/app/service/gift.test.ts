@@ -41,6 +41,31 @@ describe('test/app/service/gift.test.ts', () => {
       assert.equal((await app.model.User.findByPk(sender.id))?.coin, 100);
     });
 
+    it('tells a sender whose COMMIT met MySQL going away that the gift may be paid, and one before it that it is not', async () => {
+      const { live } = await openLive();
+      const sender = await userWithCoins(cheapest.coin * 10);
+      const socket = await connect(url, { token: sender.token });
+      await ok(socket, 'joinLive', { live_id: live.id });
+      const gifts = record(socket, 'gift');
+      const lost = () => Object.assign(new Error('Connection lost: The server closed the connection.'), { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' });
+      // The statements run and are written (no transaction: as a COMMIT that went through), then the answer is lost.
+      mm(app.model, 'transaction', async (work: (transaction?: unknown) => Promise<unknown>) => {
+        await work(undefined);
+        throw Object.assign(new Error('wrapped'), { name: 'SequelizeDatabaseError', parent: lost(), sql: 'COMMIT;' });
+      });
+      assert.equal(await refusal(socket, 'gift', { live_id: live.id, gift_id: cheapest.id }), '服务暂时不可用，礼物可能已送出，请稍后查看余额，勿重复赠送');
+      assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id } }), 1);
+      assert.equal((await app.model.User.findByPk(sender.id))?.coin, cheapest.coin * 9);
+      // MySQL gone before the work was done: nothing was written, and the sender may simply try again.
+      mm(app.model, 'transaction', async () => {
+        throw Object.assign(new Error('wrapped'), { name: 'SequelizeDatabaseError', parent: lost() });
+      });
+      assert.equal(await refusal(socket, 'gift', { live_id: live.id, gift_id: cheapest.id }), '服务暂时不可用，请稍后再试');
+      assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id } }), 1);
+      await sleep(100);
+      assert.equal(gifts.length, 0, 'the room was told of no gift');
+    });
+
     it('takes a free gift (price 0): it is stored and told, and no coin moves', async () => {
       const { live } = await openLive();
       const sender = await userWithCoins(0);

@@ -104,7 +104,8 @@ describe('test/app/service/online.test.ts', () => {
   });
 
   it('publishes every change on the online channel with the live id', async () => {
-    const subscriber = app.redis.duplicate();
+    // Its offline queue on (the app's client refuses commands before it is connected), as the broadcaster's.
+    const subscriber = (app.redis as unknown as { duplicate(override: object): typeof app.redis }).duplicate({ enableOfflineQueue: true });
     const heard: string[] = [];
     subscriber.on('message', (_channel: string, live: string) => heard.push(live));
     await subscriber.subscribe(online.channel);
