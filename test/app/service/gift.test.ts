@@ -1,6 +1,6 @@
 import assert from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { app } from 'egg-mock/bootstrap';
+import { app, mm } from 'egg-mock/bootstrap';
 import { LiveStatus } from '../../../app/model/live';
 import { until } from '../../lib/until';
 import {
@@ -44,7 +44,7 @@ describe('test/app/service/gift.test.ts', () => {
     it('tells a sender whose COMMIT met MySQL going away that the gift may be paid, and one before it that it is not', async () => {
       const { live } = await openLive();
       const sender = await userWithCoins(cheapest.coin * 10);
-      const socket = await connect(url, { token: sender.token });
+      const socket = await connect(socketApp.url, { token: sender.token });
       await ok(socket, 'joinLive', { live_id: live.id });
       const gifts = record(socket, 'gift');
       const lost = () => Object.assign(new Error('Connection lost: The server closed the connection.'), { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' });
