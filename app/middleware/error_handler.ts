@@ -1,5 +1,6 @@
 import { Context } from 'egg';
 import { clientError, ThrownError } from '../common/client_error';
+import { countDependencyError } from '../lib/metrics';
 
 // Turns every thrown error into the course envelope {msg: 'fail', data: '<message>'} with its status.
 export default () => async function errorHandler(ctx: Context, next: () => Promise<void>) {
@@ -13,6 +14,7 @@ export default () => async function errorHandler(ctx: Context, next: () => Promi
     const { status, message } = clientError(err, ctx.showErrorDetails());
     // Logged with its stack by Egg's error listener (an exposed 5xx is a refusal, logged where it is thrown).
     if (status >= 500 && !err.expose) ctx.app.emit('error', err, ctx);
+    if (status >= 500) countDependencyError(err);
     ctx.apiFail(message, 'fail', status);
   }
 };

@@ -2,6 +2,7 @@ import { Context, Controller } from 'egg';
 import { clientError, ThrownError } from '../../common/client_error';
 import { integer, MAX_ID } from '../../common/validation';
 import { onlineUserOf, liveRoom, sessionOf, SocketUser } from '../../lib/socket_session';
+import { coins, countDependencyError, danmaku, gifts } from '../../lib/metrics';
 
 const LIVE_RULES = { live_id: integer(1, MAX_ID) };
 // Empty text gets the comment service's own message.
@@ -13,6 +14,8 @@ interface CommentPayload extends LivePayload { data: string }
 interface GiftPayload extends LivePayload { gift_id: number }
 
 type Ack = (reply: unknown) => void;
+
+const SHUTTING_DOWN = '服务器正在重启，请稍后重试';
 
 const isPayload = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -67,6 +70,7 @@ export default class NspController extends Controller {
       const { service, app } = this;
       const id = await service.comment.send(user.id, liveId, data);
       app.io.of('/').to(liveRoom(liveId)).emit('comment', { user: onlineUserOf(user), id, content: data });
+      danmaku.inc();
     });
   }
 
@@ -75,6 +79,8 @@ export default class NspController extends Controller {
     await this.handle<GiftPayload>(GIFT_RULES, {}, async ({ live_id: liveId, gift_id: giftId }, user) => {
       const { service, app } = this;
       const gift = await service.gift.send(user, liveId, giftId);
+      gifts.inc();
+      coins.inc({ kind: 'gift' }, gift.coin);
       app.io.of('/').to(liveRoom(liveId)).emit('gift', {
         avatar: user.avatar,
         username: user.nickname || user.username,
@@ -96,17 +102,25 @@ export default class NspController extends Controller {
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() as Ack : undefined;
     const payload: unknown = args[0];
     try {
+      // Shutting down (app.ts): the client reconnects to another worker in a moment and sends it there.
+      if (ctx.app.inFlight.closing) ctx.throw(503, SHUTTING_DOWN);
       const token = isPayload(payload) ? payload.token : undefined;
       if (token !== undefined && token !== null && typeof token !== 'string') ctx.throw(401, 'Token 令牌不合法!');
       const user = await ctx.service.user.authenticateSocket(sessionOf(ctx.socket), token || undefined);
       if (!isPayload(payload)) ctx.throw(422, '请求参数必须是对象');
       ctx.validate(rules, payload);
-      await action(payload as T, user);
-      ack?.(ctx.helper.parseMsg('ok', 'ok'));
+      // Tracked until answered: a shutdown waits for it (app.ts), so an acknowledged gift is a committed one.
+      await ctx.app.inFlight.track(async () => {
+        await action(payload as T, user);
+        ack?.(ctx.helper.parseMsg('ok', 'ok'));
+      });
     } catch (e) {
       const err = e as ThrownError;
       const { status, message } = clientError(err, ctx.showErrorDetails());
-      if (status >= 500) ctx.logger.error(err);
+      if (status >= 500) {
+        ctx.logger.error(err);
+        countDependencyError(err);
+      }
       ctx.socketFail(message, ack, failMeta);
     }
   }
