@@ -101,9 +101,9 @@ export default class NspController extends Controller {
     const args = [ ...ctx.args ];
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() as Ack : undefined;
     const payload: unknown = args[0];
+    // Shutting down (app.ts): refused, not an error; the client reconnects to another worker in a moment.
+    if (ctx.app.inFlight.closing) return ctx.socketFail(SHUTTING_DOWN, ack, failMeta);
     try {
-      // Shutting down (app.ts): the client reconnects to another worker in a moment and sends it there.
-      if (ctx.app.inFlight.closing) ctx.throw(503, SHUTTING_DOWN);
       const token = isPayload(payload) ? payload.token : undefined;
       if (token !== undefined && token !== null && typeof token !== 'string') ctx.throw(401, 'Token 令牌不合法!');
       const user = await ctx.service.user.authenticateSocket(sessionOf(ctx.socket), token || undefined);
