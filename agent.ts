@@ -33,7 +33,7 @@ export default class AgentBootHook implements IBoot {
       throw err;
     }
     this.media = server;
-    readers.media = () => server.stats.read();
+    readers.media = () => server.metrics();
     this.agent.messenger.on(MEDIA_CUT, ({ key, id }: MediaCut) => server.cutRoom(key, id));
   }
 

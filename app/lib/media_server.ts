@@ -56,8 +56,8 @@ export class MediaServer {
   private readonly statusUpdates = new Map<string, Promise<unknown>>();
   // Cuts players that fall too far behind (app/lib/player_lag.ts).
   private lagWatch?: PlayerLagWatch;
-  // Publishers, players and bytes sent, for /metrics.
-  readonly stats = new MediaStats();
+  // Players and bytes sent to them, for /metrics.
+  private readonly stats = new MediaStats();
 
   private readonly config: MediaConfig;
   private readonly logger: EggLogger;
@@ -112,6 +112,12 @@ export class MediaServer {
     }
     onlyRoomStreams(nms.httpServer.httpServer, nms.httpServer.wsServer);
     this.logger.info('[media] listening: RTMP %s:%d, HTTP-FLV and WebSocket-FLV %s:%d', bind, rtmpPort, bind, flvPort);
+  }
+
+  // For /metrics: the accepted publishers still connected (Node-Media-Server keeps a gone one's broadcast 30 s),
+  // the players and the bytes sent to them.
+  metrics(): { publishers: number; players: number; playerBytes: number } {
+    return { publishers: this.publishers.size, ...this.stats.read() };
   }
 
   // Both listeners accept connections (/readyz).

@@ -1,8 +1,8 @@
 import NodeMediaServer from 'node-media-server';
 import Context from 'node-media-server/src/core/context.js';
 
-// What /metrics says about the agent's media server: publishers, players, and the bytes sent to players (those
-// still attached plus those gone, whose sessions Node-Media-Server forgets).
+// What /metrics says about the agent's media server's players: how many, and the bytes sent to them (those still
+// attached plus those gone, whose sessions Node-Media-Server forgets).
 export class MediaStats {
   private goneBytes = 0;
 
@@ -13,15 +13,13 @@ export class MediaStats {
     });
   }
 
-  read(): { publishers: number; players: number; playerBytes: number } {
-    let publishers = 0;
+  read(): { players: number; playerBytes: number } {
     let players = 0;
     let playerBytes = this.goneBytes;
     for (const broadcast of Context.broadcasts.values()) {
-      if (broadcast.publisher) publishers++;
       players += broadcast.subscribers.size;
       for (const player of broadcast.subscribers.values()) playerBytes += player.outBytes;
     }
-    return { publishers, players, playerBytes };
+    return { players, playerBytes };
   }
 }
