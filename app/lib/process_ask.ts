@@ -12,8 +12,8 @@ export function answer<T>(messenger: Messenger, action: string, value: () => T |
   messenger.on(action, async ({ id }: Question) => {
     try {
       const reply: Answer<T> = { id, pid: process.pid, value: await value() };
-      // To every app worker (the asker is one; the others ignore an id they did not ask): egg-mock's messenger
-      // delivers sendTo(pid) to nobody.
+      // To every app worker (the asker is one; the others ignore an id they did not ask): sendTo(pid) never reaches
+      // egg-mock's in-process app, whose messenger sends it out over the test runner's IPC channel.
       messenger.sendToApp(replyTo(action), reply);
     } catch (err) {
       onError(err as Error);
