@@ -1,11 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Context, Controller } from 'egg';
+import { Gauge } from 'prom-client';
 import { METRICS_SNAPSHOT } from '../common/ops_messages';
-import { countDependencyError, exposition, MetricsSnapshot, processMetrics, roomsLive, viewersOnline } from '../lib/metrics';
+import { dependencyErrors, exposition, MetricsSnapshot, processMetrics, roomsLive, viewersOnline } from '../lib/metrics';
 import { ask } from '../lib/process_ask';
+import { within } from '../lib/time_limit';
 import { LiveStatus } from '../model/live';
 
-// Milliseconds the other processes have to send their metrics; a process that misses it is left out of this scrape.
+// Milliseconds the other processes have to send their metrics (a process that misses it is left out of this
+// scrape), and MySQL and Redis to count rooms and viewers.
 const GATHER_TIMEOUT = 1000;
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -28,26 +31,26 @@ export default class MetricsController extends Controller {
     const { ctx, app } = this;
     authorize(ctx, app.config.metrics.token);
     const workers = (app as unknown as { options: { workers?: number } }).options.workers || 1;
-    const [ snapshots ] = await Promise.all([
-      ask<MetricsSnapshot>(app.messenger, METRICS_SNAPSHOT, [ 'app', 'agent' ], workers + 1, GATHER_TIMEOUT),
-      this.readShared(),
-    ]);
+    // First, so a failure to read them is counted in this very scrape.
+    await this.readShared();
+    const snapshots = await ask<MetricsSnapshot>(app.messenger, METRICS_SNAPSHOT, [ 'app', 'agent' ], workers + 1, GATHER_TIMEOUT);
     ctx.set('Content-Type', processMetrics.contentType);
     ctx.body = await exposition(snapshots);
   }
 
-  // Rooms live (one COUNT) and viewers online (one ZCARD per room with viewers); left out when their store is away.
+  // Rooms live (one COUNT) and viewers online (one ZCARD per room with viewers); NaN when their store is away or
+  // slow, so a scrape answers within about GATHER_TIMEOUT whatever is down.
   private async readShared() {
     const { app, service } = this;
+    const read = (gauge: Gauge, dependency: string, work: Promise<number>) => within(work, GATHER_TIMEOUT, dependency)
+      .then(value => gauge.set(value), () => {
+        // Unknown, not zero: an alert on "no rooms live" must not fire because MySQL is away.
+        gauge.set(NaN);
+        dependencyErrors.inc({ dependency });
+      });
     await Promise.all([
-      app.model.Live.count({ where: { status: LiveStatus.Live } }).then(count => roomsLive.set(count), err => {
-        roomsLive.reset();
-        countDependencyError(err);
-      }),
-      service.online.viewers().then(count => viewersOnline.set(count), err => {
-        viewersOnline.reset();
-        countDependencyError(err);
-      }),
+      read(roomsLive, 'mysql', app.model.Live.count({ where: { status: LiveStatus.Live } })),
+      read(viewersOnline, 'redis', service.online.viewers()),
     ]);
   }
 }

@@ -2,6 +2,7 @@ import { Application } from 'egg';
 import { MEDIA_STATUS, MediaStatus } from '../common/ops_messages';
 import { dependencyErrors } from './metrics';
 import { ask } from './process_ask';
+import { within } from './time_limit';
 
 // Milliseconds each dependency has to answer /readyz: a hung one makes the answer 503 this fast.
 export const CHECK_TIMEOUT = 1000;
@@ -11,17 +12,11 @@ export type Dependency = 'mysql' | 'redis' | 'media';
 
 // 'up' when the check resolves within CHECK_TIMEOUT, else 'down'.
 async function bounded(check: () => Promise<unknown>): Promise<State> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT);
-  });
   try {
-    await Promise.race([ check(), late ]);
+    await within(check(), CHECK_TIMEOUT, 'readiness check');
     return 'up';
   } catch {
     return 'down';
-  } finally {
-    clearTimeout(timer);
   }
 }
 

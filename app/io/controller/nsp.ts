@@ -103,17 +103,22 @@ export default class NspController extends Controller {
     const payload: unknown = args[0];
     // Shutting down (app.ts): refused, not an error; the client reconnects to another worker in a moment.
     if (ctx.app.inFlight.closing) return ctx.socketFail(SHUTTING_DOWN, ack, failMeta);
+    // Tracked from here until answered: a shutdown waits for it (app.ts), so an acknowledged gift is a committed one.
+    await ctx.app.inFlight.track(() => this.answer(payload, ack, rules, failMeta, action));
+  }
+
+  // The event's checks and action; answered either way.
+  private async answer<T>(payload: unknown, ack: Ack | undefined, rules: Record<string, unknown>,
+    failMeta: Record<string, unknown>, action: (payload: T, user: SocketUser) => Promise<void>) {
+    const ctx: Context = this.ctx;
     try {
       const token = isPayload(payload) ? payload.token : undefined;
       if (token !== undefined && token !== null && typeof token !== 'string') ctx.throw(401, 'Token 令牌不合法!');
       const user = await ctx.service.user.authenticateSocket(sessionOf(ctx.socket), token || undefined);
       if (!isPayload(payload)) ctx.throw(422, '请求参数必须是对象');
       ctx.validate(rules, payload);
-      // Tracked until answered: a shutdown waits for it (app.ts), so an acknowledged gift is a committed one.
-      await ctx.app.inFlight.track(async () => {
-        await action(payload as T, user);
-        ack?.(ctx.helper.parseMsg('ok', 'ok'));
-      });
+      await action(payload as T, user);
+      ack?.(ctx.helper.parseMsg('ok', 'ok'));
     } catch (e) {
       const err = e as ThrownError;
       const { status, message } = clientError(err, ctx.showErrorDetails());

@@ -83,6 +83,21 @@ describe('test/app/controller/metrics.test.ts', () => {
     assert.equal(sampleOf(after, 'cilicl_gifts_total') || 0, sampleOf(before, 'cilicl_gifts_total') || 0);
   });
 
+  it('answers within about a second while MySQL hangs, rooms live unknown (NaN), counting the failure', async () => {
+    const errors = (text: string) => sampleOf(text, 'cilicl_dependency_errors_total', { dependency: 'mysql' }) || 0;
+    const before = errors(await scrape());
+    // A MySQL that takes the query and never answers.
+    mm(app.model.Live, 'count', () => new Promise(() => undefined));
+    const started = Date.now();
+    const text = await scrape();
+    const took = Date.now() - started;
+    assert(took >= 900 && took < 2000, `answered after ${took} ms`);
+    // prom-client writes it "Nan"; Prometheus reads any case.
+    assert.match(text, /^cilicl_rooms_live nan$/im);
+    assert(sampleOf(text, 'cilicl_viewers_online') >= 0);
+    assert.equal(errors(text) - before, 1);
+  });
+
   it('has the process metrics of the worker and the agent, one pid each (one process here)', async () => {
     const text = await scrape();
     assert.deepEqual(labelValues(text, 'cilicl_process_cpu_user_seconds_total', 'pid'), [ String(process.pid) ]);
