@@ -2,6 +2,9 @@ import { Agent, IBoot } from 'egg';
 import { MEDIA_CUT, MediaCut } from './app/common/media_messages';
 import { LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
 import { MediaServer } from './app/lib/media_server';
+import { MEDIA_STATUS, MediaStatus, METRICS_SNAPSHOT } from './app/common/ops_messages';
+import { processMetrics, readers } from './app/lib/metrics';
+import { answer } from './app/lib/process_ask';
 
 // The agent is the one process per host: the media server lives here, so every worker's viewers see the same streams.
 export default class AgentBootHook implements IBoot {
@@ -14,6 +17,11 @@ export default class AgentBootHook implements IBoot {
 
   async didLoad() {
     const { media } = this.agent.config;
+    // /readyz and /metrics ask the agent too (app/controller/health.ts, metrics.ts).
+    const onError = (err: Error) => this.agent.logger.error(err);
+    answer<MediaStatus>(this.agent.messenger, MEDIA_STATUS,
+      () => ({ enabled: media.enable, up: Boolean(this.media?.listening()) }), onError);
+    answer(this.agent.messenger, METRICS_SNAPSHOT, () => processMetrics.getMetricsAsJSON(), onError);
     if (!media.enable) return;
     // A room gone live or paused: the workers' cached answers about it are out of date.
     const server = new MediaServer(media, this.agent.getLogger('mediaLogger'),
@@ -25,6 +33,7 @@ export default class AgentBootHook implements IBoot {
       throw err;
     }
     this.media = server;
+    readers.media = () => server.metrics();
     this.agent.messenger.on(MEDIA_CUT, ({ key, id }: MediaCut) => server.cutRoom(key, id));
   }
 

@@ -30,6 +30,11 @@ export default (app: Application) => {
   // Only the names uploads are stored under: YYYY/MM/DD/<32 hex>.<ext>; anything else is a 404.
   router.get(/^\/public\/uploads\/(\d{4}\/\d{2}\/\d{2})\/([0-9a-f]{32})\.(jpg|png|gif|webp)$/, controller.api.upload.show);
 
+  // For load balancers and Prometheus (README, "Health and metrics").
+  router.get('/healthz', controller.health.healthz);
+  router.get('/readyz', controller.health.readyz);
+  router.get('/metrics', controller.metrics.index);
+
   const nsp = io.of('/');
   nsp.route('joinLive', io.controller.nsp.joinLive);
   nsp.route('leaveLive', io.controller.nsp.leaveLive);

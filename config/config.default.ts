@@ -102,6 +102,10 @@ export interface BizConfig {
   };
   // Buying coins with WeChat Pay API v3; off (enable false) while no WXPAY_* variable is set.
   wxpay: WxpayConfig;
+  metrics: {
+    // The bearer token GET /metrics asks for (METRICS_TOKEN); empty: every scrape is refused.
+    token: string;
+  };
 }
 
 // What each environment's config file returns; BizConfig joins EggAppConfig in typings/index.d.ts.
@@ -389,6 +393,10 @@ export default (appInfo: EggAppInfo) => {
   }
 
   config.wxpay = wxpayConfig(env, appInfo.env);
+
+  config.metrics = {
+    token: env.METRICS_TOKEN || '',
+  };
 
   // socket.io 2 (egg-socket.io) on the ws engine; the Redis adapter shares rooms across workers and hosts.
   config.io = {

@@ -3,6 +3,9 @@ import { IncomingMessage } from 'node:http';
 // The few parts of an engine.io 3 server (node_modules/engine.io/lib/server.js) the guard touches.
 export interface EngineServer {
   clients: Record<string, { transport: { name: string } }>;
+  clientsCount: number;
+  // Closes every client's transport, then the WebSocket server.
+  close(): void;
   verify(req: IncomingMessage & { _query: Record<string, string> }, upgrade: boolean, fn: (err: number | null, ok: boolean) => void): void;
 }
 

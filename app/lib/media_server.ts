@@ -11,6 +11,7 @@ import { allowPublishing, containRtmpErrors, cutUndecided, holdToOneStream, limi
 import { limitConnections } from './connection_limits';
 import { limitPlayerInput } from './player_input';
 import { PlayerLagWatch } from './player_lag';
+import { MediaStats } from './media_stats';
 
 type MediaConfig = EggAppConfig['media'];
 
@@ -55,6 +56,8 @@ export class MediaServer {
   private readonly statusUpdates = new Map<string, Promise<unknown>>();
   // Cuts players that fall too far behind (app/lib/player_lag.ts).
   private lagWatch?: PlayerLagWatch;
+  // Players and bytes sent to them, for /metrics.
+  private readonly stats = new MediaStats();
 
   private readonly config: MediaConfig;
   private readonly logger: EggLogger;
@@ -80,6 +83,7 @@ export class MediaServer {
       auth: { publish: true, play: false, secret: publishSecret },
     });
     this.nms = nms;
+    this.stats.attach(nms);
     nms.on('prePublish', session => this.onPublish(session));
     nms.on('prePlay', session => this.onPlay(session));
 
@@ -108,6 +112,17 @@ export class MediaServer {
     }
     onlyRoomStreams(nms.httpServer.httpServer, nms.httpServer.wsServer);
     this.logger.info('[media] listening: RTMP %s:%d, HTTP-FLV and WebSocket-FLV %s:%d', bind, rtmpPort, bind, flvPort);
+  }
+
+  // For /metrics: the accepted publishers still connected (Node-Media-Server keeps a gone one's broadcast 30 s),
+  // the players and the bytes sent to them.
+  metrics(): { publishers: number; players: number; playerBytes: number } {
+    return { publishers: this.publishers.size, ...this.stats.read() };
+  }
+
+  // Both listeners accept connections (/readyz).
+  listening(): boolean {
+    return Boolean(this.nms?.rtmpServer.tcpServer?.listening && this.nms.httpServer.httpServer?.listening);
   }
 
   async stop(): Promise<void> {

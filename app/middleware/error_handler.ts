@@ -1,6 +1,7 @@
 import { Context } from 'egg';
 import { clientError, ThrownError } from '../common/client_error';
 import { dependencyDown, RETRY_AFTER_SECONDS } from '../common/dependency_error';
+import { countDependencyError } from '../lib/metrics';
 
 // Turns every thrown error into the course envelope {msg: 'fail', data: '<message>'} with its status.
 export default () => async function errorHandler(ctx: Context, next: () => Promise<void>) {
@@ -16,6 +17,7 @@ export default () => async function errorHandler(ctx: Context, next: () => Promi
     if (status >= 500 && !err.expose) ctx.app.emit('error', err, ctx);
     // MySQL or Redis is away: the client may try again shortly (a restart takes seconds).
     if (dependencyDown(err)) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    countDependencyError(err);
     ctx.apiFail(message, 'fail', status);
   }
 };

@@ -2,6 +2,7 @@ import { Service } from 'egg';
 import { Options, QueryTypes } from 'sequelize';
 import { formatDateTime } from '../common/columns';
 import { AppPayParams, NotificationHeaders, Wxpay, wxpayOf, WxpayTransaction } from '../lib/wxpay';
+import { coins, ordersPaid } from '../lib/metrics';
 
 // What the notification route answers WeChat Pay: 204 when handled (it stops sending), else a status and a reason
 // (a 4xx or 5xx makes it send again later).
@@ -109,7 +110,8 @@ export default class OrderService extends Service {
     const paidAt = Number.isNaN(reported.getTime()) ? new Date() : reported;
     // Raw replacements would write a Date in UTC; the column holds times at the connection's offset, as the models do.
     const { timezone } = (model as unknown as { options: Options }).options;
-    const credited = await model.transaction(async t => {
+    // Tracked: a shutdown lets the transaction finish (reconcile runs it outside any request).
+    const credited = await this.app.inFlight.track(() => model.transaction(async t => {
       const replacements = {
         id: order.id, userId: order.user_id, coin: order.coin, note: `订单 ${no}`,
         transactionId: transaction.transaction_id ?? null, paidAt: formatDateTime(paidAt, timezone || '+00:00'),
@@ -119,8 +121,12 @@ export default class OrderService extends Service {
       await model.query(CREDIT_USER, { replacements, type: QueryTypes.UPDATE, transaction: t });
       await model.query(LOG_RECHARGE, { replacements, type: QueryTypes.INSERT, transaction: t });
       return true;
-    });
-    if (credited) ctx.logger.info('[wxpay] order %s paid: %d coins to user %d', no, order.coin, order.user_id);
+    }));
+    if (credited) {
+      ctx.logger.info('[wxpay] order %s paid: %d coins to user %d', no, order.coin, order.user_id);
+      ordersPaid.inc();
+      coins.inc({ kind: 'recharge' }, order.coin);
+    }
     return credited ? 'credited' : 'duplicate';
   }
 

@@ -2,6 +2,7 @@ import { Context, Controller } from 'egg';
 import { clientError, ThrownError } from '../../common/client_error';
 import { integer, MAX_ID } from '../../common/validation';
 import { onlineUserOf, liveRoom, sessionOf, SocketUser } from '../../lib/socket_session';
+import { coins, countDependencyError, danmaku, gifts } from '../../lib/metrics';
 
 const LIVE_RULES = { live_id: integer(1, MAX_ID) };
 // Empty text gets the comment service's own message.
@@ -13,6 +14,8 @@ interface CommentPayload extends LivePayload { data: string }
 interface GiftPayload extends LivePayload { gift_id: number }
 
 type Ack = (reply: unknown) => void;
+
+const SHUTTING_DOWN = '服务器正在重启，请稍后重试';
 
 const isPayload = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -67,6 +70,7 @@ export default class NspController extends Controller {
       const { service, app } = this;
       const id = await service.comment.send(user.id, liveId, data);
       app.io.of('/').to(liveRoom(liveId)).emit('comment', { user: onlineUserOf(user), id, content: data });
+      danmaku.inc();
     });
   }
 
@@ -75,6 +79,8 @@ export default class NspController extends Controller {
     await this.handle<GiftPayload>(GIFT_RULES, {}, async ({ live_id: liveId, gift_id: giftId }, user) => {
       const { service, app } = this;
       const gift = await service.gift.send(user, liveId, giftId);
+      gifts.inc();
+      coins.inc({ kind: 'gift' }, gift.coin);
       app.io.of('/').to(liveRoom(liveId)).emit('gift', {
         avatar: user.avatar,
         username: user.nickname || user.username,
@@ -95,6 +101,16 @@ export default class NspController extends Controller {
     const args = [ ...ctx.args ];
     const ack = typeof args[args.length - 1] === 'function' ? args.pop() as Ack : undefined;
     const payload: unknown = args[0];
+    // Shutting down (app.ts): refused, not an error; the client reconnects to another worker in a moment.
+    if (ctx.app.inFlight.closing) return ctx.socketFail(SHUTTING_DOWN, ack, failMeta);
+    // Tracked from here until answered: a shutdown waits for it (app.ts), so an acknowledged gift is a committed one.
+    await ctx.app.inFlight.track(() => this.answer(payload, ack, rules, failMeta, action));
+  }
+
+  // The event's checks and action; answered either way.
+  private async answer<T>(payload: unknown, ack: Ack | undefined, rules: Record<string, unknown>,
+    failMeta: Record<string, unknown>, action: (payload: T, user: SocketUser) => Promise<void>) {
+    const ctx: Context = this.ctx;
     try {
       const token = isPayload(payload) ? payload.token : undefined;
       if (token !== undefined && token !== null && typeof token !== 'string') ctx.throw(401, 'Token 令牌不合法!');
@@ -108,6 +124,7 @@ export default class NspController extends Controller {
       const { status, message } = clientError(err, ctx.showErrorDetails());
       // As errorHandler: an exposed 5xx is a refusal for people, logged where it is thrown.
       if (status >= 500 && !err.expose) ctx.logger.error(err);
+      countDependencyError(err);
       ctx.socketFail(message, ack, failMeta);
     }
   }

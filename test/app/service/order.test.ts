@@ -1,6 +1,7 @@
 import assert from 'node:assert';
 import { app, mm } from 'egg-mock/bootstrap';
 import { QueryTypes } from 'sequelize';
+import { coins, ordersPaid } from '../../../app/lib/metrics';
 import { registerAndLogin } from '../../support';
 import { buy, coinOf, orderOf, postNotification, useWxpayGateway } from '../../wxpay_support';
 
@@ -33,6 +34,21 @@ describe('test/app/service/order.test.ts', () => {
       assert.equal(await service().settle(paid), 'credited');
       assert.equal(await service().settle(paid), 'duplicate');
       assert.equal(await coinOf(buyer.id), before + 10);
+    });
+
+    it('counts a credited order and its coins in /metrics, a duplicate report not again', async () => {
+      const counted = async () => ({
+        orders: (await ordersPaid.get()).values[0]?.value ?? 0,
+        coins: (await coins.get()).values.find(({ labels }) => labels.kind === 'recharge')?.value ?? 0,
+      });
+      const { no } = await buy(buyer.token, 10, gateway);
+      const paid = gateway.pay(no);
+      const before = await counted();
+      assert.equal(await service().settle(paid), 'credited');
+      assert.equal(await service().settle(paid), 'duplicate');
+      const after = await counted();
+      assert.deepEqual({ orders: after.orders - before.orders, coins: after.coins - before.coins },
+        { orders: 1, coins: (await orderOf(no)).coin });
     });
 
     it('credits the coins fixed when the order was made, whatever COINS_PER_YUAN says later', async () => {

@@ -247,6 +247,16 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       const rows = await app.model.LiveGift.findAll({ where: { live_id: live.id } });
       assert.deepEqual(rows.map(row => [ row.user_id, row.gift_id ]), [[ sender.id, cheapest.id ]]);
     });
+
+    it('is refused, moving nothing, once the worker is shutting down (app.ts drains it)', async () => {
+      const { live } = await openLive();
+      const sender = await userWithCoins(cheapest.coin);
+      const socket = await connect(socketApp.url, { token: sender.token });
+      mm(app.inFlight, 'closing', true);
+      assert.equal(await refusal(socket, 'gift', { live_id: live.id, gift_id: cheapest.id }), '服务器正在重启，请稍后重试');
+      assert.equal((await app.model.User.findByPk(sender.id))?.coin, cheapest.coin);
+      assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id } }), 0);
+    });
   });
 
   describe('malformed packets', () => {
