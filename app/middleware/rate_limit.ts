@@ -1,5 +1,6 @@
 import { Context } from 'egg';
 import { BizConfig } from '../../config/config.default';
+import { clientAddress } from '../common/client_address';
 
 export interface RateLimitOptions {
   // Which config.rateLimit entry counts this route.
@@ -21,7 +22,7 @@ function duration(seconds: number): string {
 // counts, before any work is done.
 export default (options: RateLimitOptions) => async function rateLimit(ctx: Context, next: () => Promise<void>) {
   const { limit, window } = ctx.app.config.rateLimit[options.name];
-  const who = ctx.authUser ? `user_${ctx.authUser.id}` : `ip_${ctx.ip}`;
+  const who = ctx.authUser ? `user_${ctx.authUser.id}` : `ip_${clientAddress(ctx.ip)}`;
   if (await ctx.service.cache.incr(`rate_${options.name}_${who}`, 1, window) > limit) {
     ctx.set('Retry-After', String(window));
     ctx.throw(429, `${options.action}太频繁，每 ${duration(window)}最多 ${limit} ${options.unit}`);

@@ -3,6 +3,7 @@ import { Context, Service } from 'egg';
 import { UniqueConstraintError } from 'sequelize';
 import { User } from '../model/user';
 import { SocketSession, SocketUser, socketUserOf } from '../lib/socket_session';
+import { clientAddress } from '../common/client_address';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64, saltlen: 16 };
 
@@ -57,14 +58,15 @@ export default class UserService extends Service {
     const { maxFailures, maxAddressFailures } = this.config.auth.login;
     // Attempts are counted before anything is checked (so parallel guesses count too); past a limit nothing is
     // checked until the window ends. Per address over every username, known or not: spraying names is limited too.
-    const addressKey = `login_attempts_address_${ctx.ip}`;
+    const address = clientAddress(ctx.ip);
+    const addressKey = `login_attempts_address_${address}`;
     await this.countAttempt(addressKey, maxAddressFailures);
     // MySQL's collation finds one row under many spellings (case, accents, full-width letters, trailing spaces), so a
     // user's attempts are counted per row found, never per string typed.
     const user = await ctx.model.User.scope('withPassword').findOne({ where: { username } });
     if (!user) ctx.throw(400, '用户不存在或已被禁用');
     // Per user and address: a guesser locks the account from their own address only, never its owner's elsewhere.
-    const userKey = `login_attempts_user_${user.id}_${ctx.ip}`;
+    const userKey = `login_attempts_user_${user.id}_${address}`;
     await this.countAttempt(userKey, maxFailures);
     if (!await verifyPassword(password, user.password)) ctx.throw(400, '密码错误');
     await ctx.service.cache.remove(userKey);

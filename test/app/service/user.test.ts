@@ -45,6 +45,21 @@ describe('test/app/service/user.test.ts', () => {
     }
   });
 
+  it('login counts an IPv6 client\'s failures by its /64: a new address in it changes nothing', async () => {
+    mm(app.config.auth.login, 'maxFailures', 2);
+    const { username } = await registerAndLogin();
+    const attempt = (ip: string) => {
+      const ctx = app.mockContext();
+      ctx.request.ip = ip;
+      return ctx.service.user.login(username, 'wrong password');
+    };
+    await assert.rejects(attempt('2001:db8:7:7::1'), { status: 400 });
+    await assert.rejects(attempt('2001:db8:7:7::2'), { status: 400 });
+    await assert.rejects(attempt('2001:db8:7:7:abcd::3'), { status: 429 });
+    // Another /64 is another client.
+    await assert.rejects(attempt('2001:db8:7:8::1'), { status: 400 });
+  });
+
   describe('authenticateSocket(), through the socket events', () => {
     const socketApp = useSocketTests();
 
