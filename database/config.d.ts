@@ -1,6 +1,6 @@
 import { Options } from 'sequelize';
 
-export declare function intFromEnv(name: string, fallback: number, min?: number): number;
+export declare function intFromEnv(name: string, fallback: number, min?: number, source?: Record<string, string | undefined>): number;
 
 export declare const SQL_MODE: string;
 

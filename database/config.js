@@ -5,8 +5,8 @@ const env = process.env;
 
 // A whole number from the environment, or the default; anything else stops the start, naming the variable.
 // config/config.default.ts reads its numbers through it too.
-function intFromEnv(name, fallback, min = 0) {
-  const raw = env[name];
+function intFromEnv(name, fallback, min = 0, source = env) {
+  const raw = source[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min) {

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { DEVELOPMENT_ENVS } from '../../config/secrets';
+import { intFromEnv } from '../../database/config';
 
 // WeChat Pay API v3 settings (config.wxpay). Field names holding secrets contain "secret", so Egg's config dump
 // (run/application_config.json) masks them.
@@ -81,14 +82,6 @@ function verifyingKeys(env: Env): Record<string, string> {
   return certs;
 }
 
-function whole(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) fail(`${name} must be a whole number of at least ${min}, not "${raw}"`);
-  return value;
-}
-
 // Reads the WXPAY_* variables. None set: payments are off. Some but not all: the start stops, naming what is missing
 // (a half-filled configuration would take money it cannot verify or credit).
 export function wxpayConfig(env: Env = process.env, serverEnv = 'local'): WxpayConfig {
@@ -107,13 +100,13 @@ export function wxpayConfig(env: Env = process.env, serverEnv = 'local'): WxpayC
     certs: {},
     notifyUrl: env.WXPAY_NOTIFY_URL || '',
     baseUrl: env.WXPAY_BASE_URL || 'https://api.mch.weixin.qq.com/',
-    maxPrice: whole(env, 'WXPAY_MAX_PRICE', 5000, 1),
-    coinsPerYuan: whole(env, 'COINS_PER_YUAN', 1, 1),
-    orderTtl: whole(env, 'WXPAY_ORDER_TTL', 1800, 60),
-    timeout: whole(env, 'WXPAY_TIMEOUT', 10000, 100),
+    maxPrice: intFromEnv('WXPAY_MAX_PRICE', 5000, 1, env),
+    coinsPerYuan: intFromEnv('COINS_PER_YUAN', 1, 1, env),
+    orderTtl: intFromEnv('WXPAY_ORDER_TTL', 1800, 60, env),
+    timeout: intFromEnv('WXPAY_TIMEOUT', 10000, 100, env),
     reconcile: {
-      interval: whole(env, 'WXPAY_RECONCILE_INTERVAL', 60, 1),
-      after: whole(env, 'WXPAY_RECONCILE_AFTER', 300, 0),
+      interval: intFromEnv('WXPAY_RECONCILE_INTERVAL', 60, 1, env),
+      after: intFromEnv('WXPAY_RECONCILE_AFTER', 300, 0, env),
     },
   };
   if (!set.length) return config;
