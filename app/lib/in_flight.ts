@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 // The work a worker has under way (socket events, HTTP requests): on shutdown it is let finish before Egg closes
 // MySQL and Redis, so no gift or payment is cut between its transaction and its answer.
 export class InFlight {
@@ -24,12 +26,7 @@ export class InFlight {
   async drain(timeout: number): Promise<number> {
     this.closing = true;
     if (this.running > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>(resolve => this.idle.push(resolve)),
-        new Promise<void>(resolve => { timer = setTimeout(resolve, timeout); }),
-      ]);
-      clearTimeout(timer);
+      await Promise.race([ new Promise<void>(resolve => this.idle.push(resolve)), sleep(timeout, undefined, { ref: false }) ]);
     }
     return this.running;
   }
