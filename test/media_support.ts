@@ -204,16 +204,17 @@ export interface StalledPlayer {
   close(): void;
 }
 
-function drainSocket(socket: net.Socket, ms: number): Promise<{ bytes: number; ended: boolean }> {
+// Reads a paused socket or WebSocket again (its data comes as `event`) for at most `ms`.
+function drain(source: net.Socket | WebSocket, event: 'data' | 'message', ms: number): Promise<{ bytes: number; ended: boolean }> {
   return new Promise(resolve => {
     let bytes = 0;
     const timer = setTimeout(() => resolve({ bytes, ended: false }), ms);
-    socket.on('data', (chunk: Buffer) => { bytes += chunk.length; });
-    socket.once('close', () => {
+    source.on(event, (chunk: Buffer) => { bytes += chunk.length; });
+    source.once('close', () => {
       clearTimeout(timer);
       resolve({ bytes, ended: true });
     });
-    socket.resume();
+    source.resume();
   });
 }
 
@@ -225,7 +226,7 @@ export async function stalledFlv(url: string): Promise<StalledPlayer> {
   socket.pause();
   await once(socket, 'connect');
   socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-  return { port: socket.localPort ?? 0, drain: ms => drainSocket(socket, ms), close: () => socket.destroy() };
+  return { port: socket.localPort ?? 0, drain: ms => drain(socket, 'data', ms), close: () => socket.destroy() };
 }
 
 // A WebSocket-FLV player that pauses its socket once open.
@@ -237,16 +238,7 @@ export async function stalledWsFlv(url: string): Promise<StalledPlayer> {
   const socket = (ws as unknown as { _socket: net.Socket })._socket;
   return {
     port: socket.localPort ?? 0,
-    drain: ms => new Promise(resolve => {
-      let bytes = 0;
-      const timer = setTimeout(() => resolve({ bytes, ended: false }), ms);
-      ws.on('message', (data: Buffer) => { bytes += data.length; });
-      ws.once('close', () => {
-        clearTimeout(timer);
-        resolve({ bytes, ended: true });
-      });
-      ws.resume();
-    }),
+    drain: ms => drain(ws, 'message', ms),
     close: () => ws.terminate(),
   };
 }
@@ -256,5 +248,5 @@ export async function stalledRtmp(port: number, stream: string): Promise<Stalled
   const client = await RawRtmp.connect(port);
   client.play(stream);
   client.socket.pause();
-  return { port: client.socket.localPort ?? 0, drain: ms => drainSocket(client.socket, ms), close: () => client.socket.destroy() };
+  return { port: client.socket.localPort ?? 0, drain: ms => drain(client.socket, 'data', ms), close: () => client.socket.destroy() };
 }
