@@ -234,9 +234,19 @@ export default (appInfo: EggAppInfo) => {
     },
   };
 
-  // A token API: requests carry no session cookie, so there is nothing for CSRF to forge.
+  // The REST API and the sockets carry a token header and no session cookie, so there is nothing there for CSRF to
+  // forge; the server-rendered pages (the console under /admin) use a cookie session, and every form there is checked.
   config.security = {
-    csrf: { enable: false },
+    csrf: {
+      enable: true,
+      ignore: ctx => !ctx.path.startsWith('/admin'),
+    },
+  };
+
+  // Server-rendered pages (app/view/*.nj): the console and the web front share the layouts.
+  config.view = {
+    defaultViewEngine: 'nunjucks',
+    mapping: { '.nj': 'nunjucks' },
   };
 
   const bodyParser = {
