@@ -34,6 +34,8 @@ export default class NspController extends Controller {
       const { lives } = sessionOf(socket);
       if (!lives.has(liveId) && lives.size >= maxLives) ctx.throw(429, `最多同时进入 ${maxLives} 个直播间，请先离开其他直播间`);
       await service.live.ensureOpen(liveId);
+      // Kicked out of this room for a while (service.moderation.kick).
+      await service.moderation.ensureNotKicked(liveId, user.id);
       // Before listing: a join that fails after it is listed would leave a listed user who was told no.
       await service.live.recordVisit(user.id, liveId);
       // Gone meanwhile: its disconnect clean-up has run, so it must not be listed now.
