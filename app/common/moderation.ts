@@ -1,4 +1,5 @@
 // Shared by the moderation services, the socket and REST controllers, and the console.
+import { integer, MAX_ID } from './validation';
 
 // Who acts: a manager (the console, anywhere) or a user (a room's owner or moderator, in that room).
 export type Actor = { kind: 'manager' | 'user'; id: number };
@@ -15,6 +16,22 @@ export enum UserStatus {
 
 // A mute or a kick lasts 1 s to 30 days.
 export const MAX_MODERATION_SECONDS = 30 * 24 * 3600;
+
+// The fields of the moderation events and routes (egg-validate rules, app/common/validation.ts's conventions).
+export const MODERATION_RULES = {
+  live_id: integer(1, MAX_ID),
+  user_id: integer(1, MAX_ID),
+  // Danmaku ids are BIGINT.
+  comment_id: integer(1, Number.MAX_SAFE_INTEGER),
+  seconds: integer(1, MAX_MODERATION_SECONDS),
+  reason: { type: 'string', max: 200, required: false, allowEmpty: true },
+  // JSON true / false, or a form's 'true' / 'false' / '1' / '0'.
+  on: {
+    type: 'boolean',
+    required: false,
+    convertType: (value: unknown) => ({ true: true, 1: true, false: false, 0: false } as Record<string, boolean>)[String(value)] ?? value,
+  },
+};
 
 // The event the room hears when a danmaku is hidden: { id } (the web front listens to it).
 export const COMMENT_HIDDEN = 'commentHidden';
