@@ -42,7 +42,8 @@ describe('test/app/io/moderation_cluster.test.ts', function() {
   async function assertSplit() {
     const master = (cluster as unknown as { process: ChildProcess }).process.pid;
     const workers = execFileSync('ps', [ '-o', 'pid=,args=', '--ppid', String(master) ], { encoding: 'utf8' })
-      .split('\n').filter(line => line.includes('app_worker.js')).map(line => Number(line.trim().split(/\s+/)[0]));
+      .split('\n').filter(line => line.includes('app_worker.js'))
+      .map(line => Number(line.trim().split(/\s+/)[0]));
     // The peer address of each established connection to the cluster (the master hands each to a worker).
     const holder = (address: string) => {
       const out = execFileSync('ss', [ '-tnpH', 'state', 'established', `( sport = :${port} )` ], { encoding: 'utf8' });
