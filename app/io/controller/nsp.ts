@@ -3,7 +3,7 @@ import { clientError, ThrownError } from '../../common/client_error';
 import { integer, MAX_ID } from '../../common/validation';
 import { onlineUserOf, liveRoom, sessionOf, SocketUser } from '../../lib/socket_session';
 import { coins, countDependencyError, danmaku, gifts } from '../../lib/metrics';
-import { Actor, MODERATION_RULES } from '../../common/moderation';
+import { Actor, MODERATION_MESSAGES, MODERATION_RULES } from '../../common/moderation';
 
 const LIVE_RULES = { live_id: integer(1, MAX_ID) };
 // Empty text gets the comment service's own message.
@@ -58,6 +58,17 @@ export default class NspController extends Controller {
       const joined = service.online.join(liveId, socket.id, listed);
       await unlisted;
       await joined;
+      // A kick between the check above and the listing: its notice (app/lib/moderation_listener.ts) may have found
+      // nothing to take out, so the join is undone here.
+      const kicked = await service.moderation.kickLeft(liveId, user.id);
+      if (kicked > 0) {
+        if (lives.get(liveId) === listed) {
+          socket.leave(liveRoom(liveId));
+          lives.delete(liveId);
+          await service.online.leave(liveId, socket.id);
+        }
+        ctx.throw(403, MODERATION_MESSAGES.kicked(kicked));
+      }
     });
   }
 

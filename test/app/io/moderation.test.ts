@@ -1,10 +1,10 @@
 import assert from 'node:assert';
-import { app } from 'egg-mock/bootstrap';
+import { app, mm } from 'egg-mock/bootstrap';
 import { Actor, COMMENT_HIDDEN } from '../../../app/common/moderation';
 import { until } from '../../lib/until';
 import { registerAndLogin } from '../../support';
 import {
-  cheapestGift, Client, connect, errorsOf, ok, openLive, record, refusal, snapshot, userWithCoins, useSocketTests,
+  cheapestGift, Client, connect, errorsOf, ok, openLive, record, refusal, request, snapshot, userWithCoins, useSocketTests,
 } from '../../socket_support';
 
 const MUTED = /^你已被禁言，还剩 \d+ 秒$/;
@@ -110,6 +110,30 @@ describe('test/app/io/moderation.test.ts', () => {
       assert(left > 290 && left <= 300, `left ${left}`);
       // A moderator cannot kick the owner.
       assert.equal(await refusal(modSocket, 'kick', { live_id: live.id, user_id: owner.id, seconds: 60 }), '不能对主播操作');
+    });
+
+    it('undoes a join that a kick overtook between its check and its listing', async () => {
+      const { owner, live } = await openLive();
+      const viewer = await registerAndLogin();
+      const socket = await connect(socketApp.url, { token: viewer.token });
+      // The kick lands while the join records the visit: after the join's check, before it is listed.
+      app.mockService('live', 'recordVisit', async () => {
+        await app.mockContext().service.moderation.kick({ kind: 'user', id: owner.id }, live.id, viewer.id, 60);
+        return true;
+      });
+      // Its notice may reach the socket too, as it is listed by then or not: the join's own answer is the refusal.
+      const reply = await request(socket, 'joinLive', { live_id: live.id });
+      assert.equal(reply.data.action, 'error');
+      assert.match(reply.data.payload as string, /^你已被移出该直播间，还剩 \d+ 秒才能再进入$/);
+      assert(!(await inRoom(live.id)).includes(viewer.id));
+      mm.restore();
+      const comments = record(socket, 'comment');
+      const ownerSocket = await connect(socketApp.url, { token: owner.token });
+      await ok(ownerSocket, 'joinLive', { live_id: live.id });
+      const ownerHears = record(ownerSocket, 'comment');
+      await ok(ownerSocket, 'comment', { live_id: live.id, data: 'anyone?' });
+      await until('the owner to hear it', () => ownerHears.length === 1);
+      assert.equal(comments.length, 0);
     });
   });
 
