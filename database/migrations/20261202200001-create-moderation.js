@@ -25,8 +25,9 @@ module.exports = {
       actor_kind: { type: ENUM('manager', 'user'), allowNull: false, comment: '操作者类型' },
       // A manager's or a user's id, by actor_kind: no foreign key, the record outlives both.
       actor_id: { type: INTEGER.UNSIGNED, allowNull: false, comment: '操作者' },
-      user_id: { type: INTEGER.UNSIGNED, allowNull: true, references: user, onUpdate: 'CASCADE', onDelete: 'CASCADE', comment: '对象' },
-      live_id: { type: INTEGER.UNSIGNED, allowNull: true, references: live, onUpdate: 'CASCADE', onDelete: 'CASCADE' },
+      // The record outlives the user and the room it names too (an audit, as coin_log.order_id).
+      user_id: { type: INTEGER.UNSIGNED, allowNull: true, references: user, onUpdate: 'CASCADE', onDelete: 'SET NULL', comment: '对象' },
+      live_id: { type: INTEGER.UNSIGNED, allowNull: true, references: live, onUpdate: 'CASCADE', onDelete: 'SET NULL' },
       action: { type: ENUM('mute', 'unmute', 'kick', 'ban', 'unban', 'hide'), allowNull: false },
       until: { type: DATE, allowNull: true, comment: '截止时间' },
       comment_id: { type: BIGINT.UNSIGNED, allowNull: true },
