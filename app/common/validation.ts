@@ -37,6 +37,11 @@ const FIELDS: Record<string, string> = {
   page: '页码',
   status: '状态',
   price: '充值金额',
+  user_id: '用户ID',
+  comment_id: '弹幕ID',
+  seconds: '时长',
+  reason: '原因',
+  on: '开关',
 };
 
 // egg-validate's `translate` option (config.validate): parameter formats every message through it.

@@ -55,10 +55,15 @@ describe('test/database/init.test.ts', () => {
       'live.user_id>user', 'comment.user_id>user', 'comment.live_id>live', 'live_user.user_id>user',
       'live_user.live_id>live', 'live_gift.live_id>live', 'live_gift.user_id>user', 'live_gift.gift_id>gift',
       'order.user_id>user', 'coin_log.user_id>user', 'coin_log.order_id>order',
+      'live_moderator.live_id>live', 'live_moderator.user_id>user', 'moderation.user_id>user', 'moderation.live_id>live',
     ];
     assert.deepEqual(fks.map(f => `${f.t}.${f.c}>${f.r}`).sort(), expected.sort());
-    // A coin movement outlives its order's row (audit); everything else goes with what it belongs to.
-    assert(fks.every(f => f.d === (`${f.t}.${f.c}` === 'coin_log.order_id' ? 'SET NULL' : 'CASCADE')));
+    // A coin movement outlives its order's row, a moderation record its user and room (audit); everything else goes
+    // with what it belongs to.
+    const kept = [ 'coin_log.order_id', 'moderation.user_id', 'moderation.live_id' ];
+    assert(fks.every(f => f.d === (kept.includes(`${f.t}.${f.c}`) ? 'SET NULL' : 'CASCADE')));
+    assert(has('live_moderator', 'live_id,user_id'));
+    assert(has('word', 'word'));
   });
 
   describe('database/migrations/20261202000001-widen-growing-columns.js', () => {
