@@ -1,6 +1,7 @@
 import assert from 'node:assert';
 import { app } from 'egg-mock/bootstrap';
 import { hashPassword } from '../app/common/password';
+import { SocketUser } from '../app/lib/socket_session';
 import { uniqueName } from './support';
 
 type Response = Awaited<ReturnType<ReturnType<typeof app.httpRequest>['get']>>;
@@ -74,4 +75,11 @@ export async function loggedIn() {
   assert.equal(res.headers.location, '/admin', res.text);
   await client.get('/admin');
   return { client, manager };
+}
+
+// `user` sends `giftId` to `liveId` through the one path gifts take (service.gift.send), paying its price.
+export async function sendGift(user: { id: number; username: string }, liveId: number, giftId: number) {
+  const ctx = app.mockContext();
+  const sender: SocketUser = { id: user.id, username: user.username, nickname: '', avatar: '' };
+  await ctx.service.gift.send(sender, liveId, giftId);
 }
