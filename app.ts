@@ -2,6 +2,8 @@ import { Application, IBoot } from 'egg';
 import { answerKeys, GIFTS_CHANGED, LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
 import { EngineServer, refuseForeignUpgrades } from './app/lib/engine_guard';
 import { OnlineBroadcaster } from './app/lib/online_broadcaster';
+import { ModerationListener } from './app/lib/moderation_listener';
+import { WORDS_CHANGED } from './app/common/moderation';
 import { METRICS_SNAPSHOT } from './app/common/ops_messages';
 import { countDependencyError, processMetrics, readers } from './app/lib/metrics';
 import { answer } from './app/lib/process_ask';
@@ -13,10 +15,12 @@ const DRAIN_TIMEOUT = 3500;
 export default class AppBootHook implements IBoot {
   private readonly app: Application;
   private readonly onlineBroadcaster: OnlineBroadcaster;
+  private readonly moderationListener: ModerationListener;
 
   constructor(app: Application) {
     this.app = app;
     this.onlineBroadcaster = new OnlineBroadcaster(app);
+    this.moderationListener = new ModerationListener(app);
   }
 
   configWillLoad() {
@@ -38,6 +42,8 @@ export default class AppBootHook implements IBoot {
     this.app.messenger.on(LIVE_CHANGED, ({ id }: LiveChanged) => this.app.answerCache.forgetRoom(id));
     // From the worker where a manager changed a gift (app/service/gift.ts).
     this.app.messenger.on(GIFTS_CHANGED, () => this.app.answerCache.forget(answerKeys.gifts));
+    // The console changed the word filter: this worker reads the list again at its next check.
+    this.app.messenger.on(WORDS_CHANGED, () => this.app.wordFilter.forget());
     // GET /metrics in whichever worker asks adds this one's figures up with the others' (app/controller/metrics.ts).
     answer(this.app.messenger, METRICS_SNAPSHOT, () => processMetrics.getMetricsAsJSON(), err => this.app.logger.error(err));
     readers.sockets = () => this.engine.clientsCount;
@@ -54,6 +60,8 @@ export default class AppBootHook implements IBoot {
   // Before the app is ready (and before egg-cluster emits 'server'), so no socket joins a room unheard.
   async willReady() {
     await this.onlineBroadcaster.start();
+    // Kicks and bans from any worker reach this one's sockets (app/lib/moderation_listener.ts).
+    await this.moderationListener.start();
   }
 
   // Run first among the close hooks (Egg runs them last-registered first), while MySQL and Redis are still open.
@@ -65,5 +73,6 @@ export default class AppBootHook implements IBoot {
     // but not after a server-sent disconnect (reason 'io server disconnect'), which socket.disconnect(true) would be.
     this.engine.close();
     this.onlineBroadcaster.close();
+    this.moderationListener.close();
   }
 }

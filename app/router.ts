@@ -21,6 +21,11 @@ export default (app: Application) => {
   router.post('/api/live/changestatus', auth, statusLimit, controller.api.live.changestatus);
   router.get('/api/live/list/:page', controller.api.live.list);
   router.get('/api/live/read/:id', controller.api.live.read);
+  // Moderation by a room's owner and moderators (README, "Moderation").
+  router.post('/api/live/moderator', auth, controller.api.moderation.moderator);
+  router.post('/api/live/mute', auth, controller.api.moderation.mute);
+  router.post('/api/live/kick', auth, controller.api.moderation.kick);
+  router.post('/api/live/hidecomment', auth, controller.api.moderation.hidecomment);
 
   router.get('/api/gift/list', controller.api.gift.list);
   router.post('/api/gift/wxpay', auth, orderLimit, controller.api.gift.wxpay);
@@ -43,4 +48,7 @@ export default (app: Application) => {
   nsp.route('leaveLive', io.controller.nsp.leaveLive);
   nsp.route('comment', io.controller.nsp.comment);
   nsp.route('gift', io.controller.nsp.gift);
+  nsp.route('mute', io.controller.nsp.mute);
+  nsp.route('kick', io.controller.nsp.kick);
+  nsp.route('hideComment', io.controller.nsp.hideComment);
 };

@@ -44,7 +44,11 @@ const FIELDS: Record<string, string> = {
   image: '图片',
   coin: '金币',
   amount: '调整金币',
-  reason: '调整原因',
+  user_id: '用户ID',
+  comment_id: '弹幕ID',
+  seconds: '时长',
+  reason: '原因',
+  on: '开关',
 };
 
 // egg-validate's `translate` option (config.validate): parameter formats every message through it.

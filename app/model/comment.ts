@@ -9,6 +9,8 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
   declare content: string;
   declare user_id: ForeignKey<User['id']>;
   declare live_id: ForeignKey<Live['id']>;
+  // Hidden by a moderator (app/service/moderation.ts): kept, no longer shown.
+  declare hidden: CreationOptional<boolean>;
   declare created_time: CreationOptional<string>;
   declare updated_time: CreationOptional<Date>;
 
@@ -22,12 +24,13 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
 }
 
 export default (app: Application) => {
-  const { INTEGER, TEXT, DATE } = DataTypes;
+  const { INTEGER, TEXT, DATE, BOOLEAN } = DataTypes;
   Comment.init({
     id: growingId(),
     content: { type: TEXT, allowNull: false },
     user_id: { type: INTEGER.UNSIGNED, allowNull: false },
     live_id: { type: INTEGER.UNSIGNED, allowNull: false },
+    hidden: { type: BOOLEAN, allowNull: false, defaultValue: false },
     created_time: createdTime(),
     updated_time: DATE,
   }, { sequelize: app.model, modelName: 'comment', tableName: 'comment' });

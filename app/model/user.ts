@@ -1,6 +1,7 @@
 import { Application } from 'egg';
 import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model } from 'sequelize';
 import { coins, createdTime } from '../common/columns';
+import { UserStatus } from '../common/moderation';
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
@@ -9,6 +10,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare nickname: CreationOptional<string>;
   declare avatar: CreationOptional<string>;
   declare coin: CreationOptional<number>;
+  // Banned users (UserStatus.Banned) cannot log in and their tokens are refused.
+  declare status: CreationOptional<UserStatus>;
   declare created_time: CreationOptional<string>;
   declare updated_time: CreationOptional<Date>;
 
@@ -21,7 +24,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 }
 
 export default (app: Application) => {
-  const { INTEGER, STRING, DATE } = DataTypes;
+  const { INTEGER, TINYINT, STRING, DATE } = DataTypes;
   User.init({
     id: { type: INTEGER.UNSIGNED, primaryKey: true, autoIncrement: true },
     username: { type: STRING(30), allowNull: false, unique: true },
@@ -29,6 +32,7 @@ export default (app: Application) => {
     nickname: { type: STRING(30), allowNull: false, defaultValue: '' },
     avatar: { type: STRING(200), allowNull: false, defaultValue: '' },
     coin: coins(),
+    status: { type: TINYINT.UNSIGNED, allowNull: false, defaultValue: UserStatus.Active },
     created_time: createdTime(),
     updated_time: DATE,
   }, {

@@ -28,6 +28,11 @@ export default class CacheService extends Service {
     }
   }
 
+  // Seconds left before the key expires: 0 when it is missing (or was set without an expiry).
+  async ttl(key: string): Promise<number> {
+    return Math.max(0, await this.app.redis.ttl(this.key(key)));
+  }
+
   // How many keys were removed (0 or 1).
   async remove(key: string): Promise<number> {
     return this.app.redis.del(this.key(key));

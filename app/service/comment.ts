@@ -18,13 +18,15 @@ export default class CommentService extends Service {
     if (text.length > maxLength && [ ...text ].length > maxLength) return `弹幕内容不能超过 ${maxLength} 个字`;
   }
 
-  // Stores a user's danmaku in an open live, after the text and the user's rate (config.realtime.comment: limit per
+  // Stores a user's danmaku in an open live, after the user's mute (service.moderation), the text (and the word filter) and the user's rate (config.realtime.comment: limit per
   // window seconds per user per room, counted in Redis so every worker shares it) are checked. Answers the row's id.
   async send(userId: number, liveId: number, text: string): Promise<number> {
     const ctx: Context = this.ctx;
     await ctx.service.live.ensureOpen(liveId);
+    await ctx.service.moderation.ensureNotMuted(liveId, userId);
     const refusal = this.refusal(text);
     if (refusal) ctx.throw(400, refusal);
+    await ctx.service.word.ensureClean(text);
     const { limit, window } = this.config.realtime.comment;
     if (await ctx.service.cache.incr(`comment_rate_${liveId}_${userId}`, 1, window) > limit) {
       ctx.throw(429, `发言太频繁，每 ${window} 秒最多 ${limit} 条`);

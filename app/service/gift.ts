@@ -37,6 +37,8 @@ export default class GiftService extends Service {
     const { model } = ctx;
     // Before the transaction (and from the worker's cache), so a closed room costs no lock; the update decides a race.
     await ctx.service.live.ensureOpen(liveId);
+    // A muted user sends no gifts either (their name and gift would show in the room).
+    await ctx.service.moderation.ensureNotMuted(liveId, user.id);
     const gift = (await this.list()).find(({ id }) => id === giftId);
     if (!gift) ctx.throw(404, '该礼物不存在');
     const price = gift.coin;

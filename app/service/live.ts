@@ -4,6 +4,7 @@ import { MEDIA_CUT, MediaCut } from '../common/media_messages';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
 import { answerKeys, LIVE_CHANGED, LiveChanged } from '../lib/answer_cache';
 import { Live, LiveStatus } from '../model/live';
+import { ModeratorAnswer } from './moderation';
 
 export type StatusChange = 'play' | 'pause' | 'stop';
 export const STATUS_CHANGES: StatusChange[] = [ 'play', 'pause', 'stop' ];
@@ -15,8 +16,8 @@ const STATUS_OF: Record<StatusChange, LiveStatus> = {
 
 const PAGE_SIZE = 10;
 
-// What list and read answer: plain rows (a model's get({ plain: true })), as cached.
-export type LiveAnswer = InferAttributes<Live>;
+// What list and read answer: plain rows (a model's get({ plain: true })), as cached; read adds the room's moderators.
+export type LiveAnswer = InferAttributes<Live> & { moderators?: ModeratorAnswer[] };
 
 export default class LiveService extends Service {
   // The course's: the room, or null.
@@ -60,6 +61,7 @@ export default class LiveService extends Service {
   // A room owned by the user, under a fresh random key: 62^20 keys make a clash (refused by the unique index) moot.
   async create(userId: number, title: string, cover = ''): Promise<Live> {
     const { ctx } = this;
+    await ctx.service.word.ensureClean(title);
     const live = await ctx.model.Live.create({ title, cover, user_id: userId, key: ctx.randomString(ROOM_KEY_LENGTH) });
     this.changed(live.id);
     return live;
@@ -139,14 +141,14 @@ export default class LiveService extends Service {
     });
   }
 
-  // The room with its owner's public fields, or null (through this worker's cache).
+  // The room with its owner's public fields and its moderators, or null (through this worker's cache).
   async read(id: number): Promise<LiveAnswer | null> {
-    const { model } = this.ctx;
+    const { model, service } = this.ctx;
     return this.app.answerCache.get(answerKeys.read(id), async () => {
       const live = await model.Live.findByPk(id, {
         include: [{ model: model.User, attributes: [ 'id', 'username', 'avatar' ] }],
       });
-      return live && live.get({ plain: true });
+      return live && { ...live.get({ plain: true }), moderators: await service.moderation.moderatorsOf(id) };
     });
   }
 

@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '../common/password';
 import { MEDIA_CUT, MediaCut } from '../common/media_messages';
 import { LIVE_CHANGED, LiveChanged } from '../lib/answer_cache';
 import { LiveStatus } from '../model/live';
+import { UserStatus } from '../common/moderation';
 
 export default class UserService extends Service {
   private tokenKey(userId: number): string {
@@ -43,6 +44,8 @@ export default class UserService extends Service {
     const userKey = `login_attempts_user_${user.id}_${address}`;
     await this.countAttempt(userKey, maxFailures);
     if (!await verifyPassword(password, user.password)) ctx.throw(400, '密码错误');
+    // Only after the password: a guesser learns nothing of the account's state.
+    if (user.status === UserStatus.Banned) ctx.throw(400, '用户不存在或已被禁用');
     await ctx.service.cache.remove(userKey);
     // A success takes back its own attempt on the address, not the failures (its window may have ended since: -1
     // then grants that address one more attempt in the next window).
@@ -65,6 +68,11 @@ export default class UserService extends Service {
   async logout(userId: number): Promise<void> {
     const ctx: Context = this.ctx;
     if (!await ctx.service.cache.remove(this.tokenKey(userId))) ctx.throw(400, '退出登录失败');
+  }
+
+  // Revokes the user's live token (a ban): REST refuses it at once, sockets within config.realtime.authRecheck ms.
+  async revokeAll(userId: number): Promise<void> {
+    await this.ctx.service.cache.remove(this.tokenKey(userId));
   }
 
   // The user a token belongs to, with the contract's checks and messages in its order; throws 401 otherwise.
@@ -119,7 +127,7 @@ export default class UserService extends Service {
     // Only the token stored at the last login is valid: logout or a newer login revokes it.
     if (await ctx.service.cache.get<string>(this.tokenKey(payload.id)) !== token) ctx.throw(401, 'Token 令牌不合法!');
     const user = await ctx.model.User.findByPk(payload.id);
-    if (!user) ctx.throw(401, '用户不存在或已被禁用');
+    if (!user || user.status === UserStatus.Banned) ctx.throw(401, '用户不存在或已被禁用');
     return { user, expiresAt: (payload.exp ?? Infinity) * 1000 };
   }
 

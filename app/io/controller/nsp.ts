@@ -3,19 +3,27 @@ import { clientError, ThrownError } from '../../common/client_error';
 import { integer, MAX_ID } from '../../common/validation';
 import { onlineUserOf, liveRoom, sessionOf, SocketUser } from '../../lib/socket_session';
 import { coins, countDependencyError, danmaku, gifts } from '../../lib/metrics';
+import { Actor, MODERATION_RULES } from '../../common/moderation';
 
 const LIVE_RULES = { live_id: integer(1, MAX_ID) };
 // Empty text gets the comment service's own message.
 const COMMENT_RULES = { ...LIVE_RULES, data: { type: 'string', allowEmpty: true } };
 const GIFT_RULES = { ...LIVE_RULES, gift_id: integer(1, MAX_ID) };
 
+const RESTRICT_RULES = { live_id: MODERATION_RULES.live_id, user_id: MODERATION_RULES.user_id, seconds: MODERATION_RULES.seconds, reason: MODERATION_RULES.reason };
+const HIDE_RULES = { live_id: MODERATION_RULES.live_id, comment_id: MODERATION_RULES.comment_id };
+
 interface LivePayload { live_id: number }
+interface RestrictPayload extends LivePayload { user_id: number; seconds: number; reason?: string }
+interface HidePayload extends LivePayload { comment_id: number }
 interface CommentPayload extends LivePayload { data: string }
 interface GiftPayload extends LivePayload { gift_id: number }
 
 type Ack = (reply: unknown) => void;
 
 const SHUTTING_DOWN = '服务器正在重启，请稍后重试';
+
+const actorOf = (user: SocketUser): Actor => ({ kind: 'user', id: user.id });
 
 const isPayload = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -34,6 +42,8 @@ export default class NspController extends Controller {
       const { lives } = sessionOf(socket);
       if (!lives.has(liveId) && lives.size >= maxLives) ctx.throw(429, `最多同时进入 ${maxLives} 个直播间，请先离开其他直播间`);
       await service.live.ensureOpen(liveId);
+      // Kicked out of this room for a while (service.moderation.kick).
+      await service.moderation.ensureNotKicked(liveId, user.id);
       // Before listing: a join that fails after it is listed would leave a listed user who was told no.
       await service.live.recordVisit(user.id, liveId);
       // Gone meanwhile: its disconnect clean-up has run, so it must not be listed now.
@@ -90,6 +100,27 @@ export default class NspController extends Controller {
         gift_coin: gift.coin,
         num: 1,
       });
+    });
+  }
+
+  // mute {live_id, user_id, seconds, token}: by the room's owner or a moderator (service.moderation has the rules).
+  async mute() {
+    await this.handle<RestrictPayload>(RESTRICT_RULES, {}, async ({ live_id, user_id, seconds, reason }, user) => {
+      await this.service.moderation.mute(actorOf(user), live_id, user_id, seconds, reason ?? '');
+    });
+  }
+
+  // kick {live_id, user_id, seconds, token}: out of the room on every worker, refused joining it for `seconds`.
+  async kick() {
+    await this.handle<RestrictPayload>(RESTRICT_RULES, {}, async ({ live_id, user_id, seconds, reason }, user) => {
+      await this.service.moderation.kick(actorOf(user), live_id, user_id, seconds, reason ?? '');
+    });
+  }
+
+  // hideComment {live_id, comment_id, token}: stored as hidden; the room hears commentHidden {id}.
+  async hideComment() {
+    await this.handle<HidePayload>(HIDE_RULES, {}, async ({ live_id, comment_id }, user) => {
+      await this.service.moderation.hideComment(actorOf(user), live_id, comment_id);
     });
   }
 
