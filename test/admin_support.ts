@@ -38,7 +38,8 @@ export class AdminClient {
 
   // A form posted from the last page read, with its CSRF token unless told otherwise.
   async post(url: string, form: Record<string, string | number> = {}, { csrf = true } = {}): Promise<Response> {
-    return this.keep(await app.httpRequest().post(url).type('form').set('cookie', this.cookie)
+    return this.keep(await app.httpRequest().post(url).type('form')
+      .set('cookie', this.cookie)
       .set('referer', `http://127.0.0.1${this.last}`)
       .send({ ...form, ...csrf ? { _csrf: this.csrf } : {} }));
   }

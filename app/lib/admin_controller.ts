@@ -1,5 +1,6 @@
 import { Context, Controller } from 'egg';
 import { integer, MAX_ID } from '../common/validation';
+import { Actor } from '../common/moderation';
 
 // The console's navigation, in the course's order.
 export const NAV = [
@@ -9,6 +10,8 @@ export const NAV = [
   { name: '礼物管理', url: '/admin/gift' },
   { name: '订单管理', url: '/admin/order' },
   { name: '管理员管理', url: '/admin/manager' },
+  { name: '违禁词', url: '/admin/word' },
+  { name: '管理记录', url: '/admin/moderation' },
 ];
 
 const MAX_PAGE = 100000000;
@@ -23,7 +26,8 @@ export interface Paging { page: number; limit: number }
 
 // What the generic table (app/view/admin/table.nj) shows in a cell.
 export interface Cell { text?: string | number; href?: string; image?: string; badge?: string; muted?: string }
-export interface Action { label: string; url: string; post?: boolean; confirm?: string; style?: string }
+// A POST action is a small form: the CSRF token and `fields` as hidden inputs.
+export interface Action { label: string; url: string; post?: boolean; confirm?: string; style?: string; fields?: Record<string, string | number> }
 export interface Row { cells: Cell[]; actions?: Action[] }
 
 // What a form field of the generic form (app/view/admin/form.nj) is.
@@ -92,6 +96,11 @@ export class AdminController extends Controller {
 
   protected form(title: string, forms: Form[], back: string, extra: Record<string, unknown> = {}) {
     return this.page('form', { title, forms, back, ...extra });
+  }
+
+  // The manager acting, as the moderation services name actors.
+  protected get actor(): Actor {
+    return { kind: 'manager', id: this.ctx.manager.id };
   }
 
   // A change made: logged with the manager's id, told with a toast on the page the browser goes to.

@@ -34,4 +34,15 @@ export default (app: Application) => {
   router.post('/admin/live/delete/:id', page, auth, admin.live.delete);
 
   router.get('/admin/order', page, auth, admin.order.index);
+
+  // Moderation (service.moderation and service.word hold the rules).
+  router.post('/admin/live/mute/:id', page, auth, admin.moderation.mute);
+  router.post('/admin/live/kick/:id', page, auth, admin.moderation.kick);
+  router.post('/admin/live/hidecomment/:id', page, auth, admin.moderation.hideComment);
+  router.post('/admin/user/ban/:id', page, auth, admin.moderation.ban);
+  router.post('/admin/user/unban/:id', page, auth, admin.moderation.unban);
+  router.get('/admin/word', page, auth, admin.moderation.words);
+  router.post('/admin/word', page, auth, admin.moderation.addWord);
+  router.post('/admin/word/delete/:id', page, auth, admin.moderation.removeWord);
+  router.get('/admin/moderation', page, auth, admin.moderation.index);
 };

@@ -21,6 +21,11 @@ const TABS: Array<{ name: string; status?: LiveStatus }> = [
   { name: '暂停', status: LiveStatus.Paused },
   { name: '已结束', status: LiveStatus.Ended },
 ];
+// What the room page's mute / kick form offers.
+const DURATIONS = [
+  { value: '60', label: '1 分钟' }, { value: '600', label: '10 分钟' }, { value: '3600', label: '1 小时' },
+  { value: '86400', label: '1 天' }, { value: '604800', label: '7 天' },
+];
 // Viewers listed on a room's page (the online list's newest).
 const VIEWERS_SHOWN = 100;
 
@@ -87,9 +92,16 @@ export default class LiveController extends AdminController {
       statusName: STATUS_NAMES[live.status],
       statusTone: STATUS_TONES[live.status],
       open: live.status !== LiveStatus.Ended,
+      durations: DURATIONS,
       viewers: {
         columns: [ '用户ID', '用户名' ],
-        rows: online.data.map(user => ({ cells: [{ text: user.id }, { text: user.name, image: user.avatar || undefined }] })),
+        rows: online.data.map((user): Row => ({
+          cells: [{ text: user.id }, { text: user.name, image: user.avatar || undefined }],
+          actions: [
+            { label: '禁言 10 分钟', url: `/admin/live/mute/${id}`, post: true, fields: { user_id: user.id, seconds: 600 }, style: 'warn' },
+            { label: '踢出 10 分钟', url: `/admin/live/kick/${id}`, post: true, fields: { user_id: user.id, seconds: 600 }, confirm: `将 ${user.name} 踢出直播间？`, style: 'danger' },
+          ],
+        })),
         count: online.count,
       },
       gifts: {
@@ -99,7 +111,13 @@ export default class LiveController extends AdminController {
       },
       comments: {
         columns: [ 'ID', '时间', '用户', '内容' ],
-        rows: comments.rows.map(row => ({ cells: [{ text: row.id }, { text: row.created_time }, { text: row.user?.username ?? row.user_id }, { text: row.content }] })),
+        rows: comments.rows.map((row): Row => ({
+          cells: [
+            { text: row.id }, { text: row.created_time }, { text: row.user?.username ?? row.user_id },
+            row.hidden ? { text: row.content, muted: '（已隐藏）' } : { text: row.content },
+          ],
+          actions: row.hidden ? [] : [{ label: '隐藏', url: `/admin/live/hidecomment/${id}`, post: true, fields: { comment_id: row.id }, style: 'warn' }],
+        })),
         pager: this.pager(comments.count, commentPaging, 'cpage'),
       },
     });

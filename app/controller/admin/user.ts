@@ -1,4 +1,5 @@
 import { User } from '../../model/user';
+import { UserStatus } from '../../common/moderation';
 import { AdminController, Form, rules } from '../../lib/admin_controller';
 import { integer } from '../../common/validation';
 import { MAX_ADJUSTMENT } from '../../service/coin';
@@ -24,16 +25,20 @@ export default class UserController extends AdminController {
     await this.table('用户列表', {
       createUrl: '/admin/user/create',
       search: { name: 'q', value: q, placeholder: '用户名或昵称' },
-      columns: [ 'ID', '用户', '金币', '创建时间' ],
+      columns: [ 'ID', '用户', '金币', '状态', '创建时间' ],
       rows: rows.map(user => ({
         cells: [
           { text: user.id },
           { text: user.username, image: user.avatar || undefined, muted: user.nickname },
           { text: user.coin },
+          user.status === UserStatus.Banned ? { text: '已禁用', badge: 'red' } : { text: '正常', badge: 'green' },
           { text: user.created_time },
         ],
         actions: [
           { label: '修改 / 金币', url: `/admin/user/edit/${user.id}` },
+          user.status === UserStatus.Banned ?
+            { label: '解禁', url: `/admin/user/unban/${user.id}`, post: true } :
+            { label: '禁用', url: `/admin/user/ban/${user.id}`, post: true, confirm: `禁用 ${user.username}？登录被拒，连接立即断开`, style: 'warn' },
           { label: '删除', url: `/admin/user/delete/${user.id}`, post: true, confirm: `删除用户 ${user.username}？`, style: 'danger' },
         ],
       })),

@@ -113,7 +113,8 @@ describe('test/app/controller/admin/home.test.ts', () => {
 
   describe('POST /admin/upload', () => {
     it('refuses an upload without a session or without the CSRF token', async () => {
-      await app.httpRequest().post('/admin/upload').attach('file', Buffer.from('x'), 'a.png').expect(403);
+      await app.httpRequest().post('/admin/upload').attach('file', Buffer.from('x'), 'a.png')
+        .expect(403);
       const { client } = await loggedIn();
       const res = await app.httpRequest().post('/admin/upload').set('cookie', client.cookie)
         .attach('file', Buffer.from('x'), 'a.png');
@@ -122,7 +123,7 @@ describe('test/app/controller/admin/home.test.ts', () => {
 
     it('stores an image for a manager', async () => {
       const { client } = await loggedIn();
-      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
       const res = await app.httpRequest().post('/admin/upload').set('cookie', client.cookie)
         .set('x-csrf-token', client.csrf)
         .attach('file', png, 'dot.png');

@@ -71,7 +71,7 @@ describe('test/app/controller/admin/live.test.ts', () => {
       const { toast } = await client.follow(await client.post(`/admin/live/close/${live.id}`));
       assert.deepEqual(toast, { type: 'success', msg: '操作成功' });
       assert.equal((await app.model.Live.findByPk(live.id))!.status, LiveStatus.Ended);
-      assert.deepEqual(sent, [[ MEDIA_CUT, { key: live.key, id: live.id } ]]);
+      assert.deepEqual(sent, [[ MEDIA_CUT, { key: live.key, id: live.id }]]);
       // The public answers follow at once.
       const read = await app.httpRequest().get(`/api/live/read/${live.id}`).expect(200);
       assert.equal(read.body.data.data.status, LiveStatus.Ended);
@@ -97,7 +97,7 @@ describe('test/app/controller/admin/live.test.ts', () => {
       const { toast } = await client.follow(await client.post(`/admin/live/delete/${live.id}`));
       assert.deepEqual(toast, { type: 'success', msg: '删除成功' });
       assert.equal(await app.model.Live.count({ where: { id: live.id } }), 0);
-      assert.deepEqual(sent, [[ MEDIA_CUT, { key: live.key, id: live.id } ]]);
+      assert.deepEqual(sent, [[ MEDIA_CUT, { key: live.key, id: live.id }]]);
     });
 
     it('refuses a room that received gifts', async () => {
