@@ -1,4 +1,5 @@
 import assert from 'node:assert';
+import path from 'node:path';
 import { app } from 'egg-mock/bootstrap';
 import { Browser, Page } from 'playwright-core';
 import { LiveStatus } from '../app/model/live';
@@ -125,7 +126,23 @@ describe('test/admin_console.test.ts', () => {
       assert.equal(await page.locator('.sidebar a.active').count(), 1, name);
       await screenshot(page, `admin-${name}`);
     }
+  });
+
+  it('creates a gift with a picture uploaded from the form, which the catalogue shows at once', async function() {
+    this.timeout(30000);
+    const name = `礼物${Date.now() % 100000}`;
     await page.goto(`${media.api}/admin/gift/create`);
+    await page.fill('input[name=name]', name);
+    await page.setInputFiles('input[type=file]', path.join(__dirname, '../app/public/gift/rocket.png'));
+    await page.waitForFunction(() => /^\/public\/uploads\//.test((document.querySelector('input[name=image]') as HTMLInputElement).value));
+    await page.fill('input[name=coin]', '66');
     await screenshot(page, 'admin-gift-create');
+    await page.click('button:has-text("新增")');
+    await page.waitForLoadState();
+    assert.equal(await toast(), '新增成功');
+    const res = await fetch(`${media.api}/api/gift/list`);
+    const gift = (await res.json()).data.find((entry: { name: string }) => entry.name === name);
+    assert.equal(gift?.coin, 66);
+    assert.equal((await fetch(media.api + gift.image)).headers.get('content-type'), 'image/png');
   });
 });
