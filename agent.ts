@@ -2,7 +2,7 @@ import { Agent, IBoot } from 'egg';
 import { MEDIA_CUT, MediaCut } from './app/common/media_messages';
 import { LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
 import { MediaServer } from './app/lib/media_server';
-import { MEDIA_STATUS, MediaStatus, METRICS_SNAPSHOT } from './app/common/ops_messages';
+import { MEDIA_STATUS, MEDIA_STREAMS, MediaStatus, MediaStreams, METRICS_SNAPSHOT } from './app/common/ops_messages';
 import { processMetrics, readers } from './app/lib/metrics';
 import { answer } from './app/lib/process_ask';
 
@@ -22,6 +22,9 @@ export default class AgentBootHook implements IBoot {
     answer<MediaStatus>(this.agent.messenger, MEDIA_STATUS,
       () => ({ enabled: media.enable, up: Boolean(this.media?.listening()) }), onError);
     answer(this.agent.messenger, METRICS_SNAPSHOT, () => processMetrics.getMetricsAsJSON(), onError);
+    // The console's dashboard (app/service/dashboard.ts).
+    answer<MediaStreams>(this.agent.messenger, MEDIA_STREAMS,
+      () => this.media?.streams() ?? { enabled: media.enable, publishers: 0, players: 0, streams: [] }, onError);
     if (!media.enable) return;
     // A room gone live or paused: the workers' cached answers about it are out of date.
     const server = new MediaServer(media, this.agent.getLogger('mediaLogger'),

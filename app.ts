@@ -1,5 +1,5 @@
 import { Application, IBoot } from 'egg';
-import { LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
+import { answerKeys, GIFTS_CHANGED, LIVE_CHANGED, LiveChanged } from './app/lib/answer_cache';
 import { EngineServer, refuseForeignUpgrades } from './app/lib/engine_guard';
 import { OnlineBroadcaster } from './app/lib/online_broadcaster';
 import { ModerationListener } from './app/lib/moderation_listener';
@@ -40,6 +40,8 @@ export default class AppBootHook implements IBoot {
   async didLoad() {
     // From a worker (create, changestatus) or the agent (a stream started or stopped): that room's answers go.
     this.app.messenger.on(LIVE_CHANGED, ({ id }: LiveChanged) => this.app.answerCache.forgetRoom(id));
+    // From the worker where a manager changed a gift (app/service/gift.ts).
+    this.app.messenger.on(GIFTS_CHANGED, () => this.app.answerCache.forget(answerKeys.gifts));
     // The console changed the word filter: this worker reads the list again at its next check.
     this.app.messenger.on(WORDS_CHANGED, () => this.app.wordFilter.forget());
     // GET /metrics in whichever worker asks adds this one's figures up with the others' (app/controller/metrics.ts).

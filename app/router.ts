@@ -1,4 +1,5 @@
 import { Application } from 'egg';
+import adminRoutes from './router/admin';
 
 export default (app: Application) => {
   const { router, controller, middleware, io } = app;
@@ -39,6 +40,8 @@ export default (app: Application) => {
   router.get('/healthz', controller.health.healthz);
   router.get('/readyz', controller.health.readyz);
   router.get('/metrics', controller.metrics.index);
+
+  adminRoutes(app);
 
   const nsp = io.of('/');
   nsp.route('joinLive', io.controller.nsp.joinLive);

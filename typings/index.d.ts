@@ -4,11 +4,16 @@ import 'egg-jwt';
 import { BizConfig } from '../config/config.default';
 import { TokenPayload } from '../app/extend/context';
 import { User } from '../app/model/user';
+import { Manager } from '../app/model/manager';
 
 declare module 'egg' {
   interface Context {
     // Set by app/middleware/auth.ts on the routes that need a user.
     authUser: User;
+    // Set by app/middleware/admin_auth.ts on the console's pages.
+    manager: Manager;
+    toast(msg: string, type?: 'success' | 'danger'): void;
+    takeToast(): { msg: string; type: string } | null;
     apiSuccess(data?: unknown, msg?: string): void;
     apiSuccessJson(json: string, msg?: string): void;
     apiFail(data?: unknown, msg?: string, code?: number): void;

@@ -23,8 +23,11 @@ declare module 'node-media-server/src/session/base_session.js' {
     isPublisher: boolean;
     streamPath: string;
     streamQuery: Record<string, unknown>;
-    // Bytes handed to the connection so far, sent or still queued.
+    // Bytes handed to the connection so far, sent or still queued; bytes received from it.
     outBytes: number;
+    inBytes: number;
+    // When the session started (ms since the epoch).
+    createTime: number;
     onPacket(packet: AVPacket): void;
   }
 

@@ -37,6 +37,13 @@ const FIELDS: Record<string, string> = {
   page: '页码',
   status: '状态',
   price: '充值金额',
+  // The console's forms.
+  nickname: '昵称',
+  avatar: '头像',
+  name: '名称',
+  image: '图片',
+  coin: '金币',
+  amount: '调整金币',
   user_id: '用户ID',
   comment_id: '弹幕ID',
   seconds: '时长',

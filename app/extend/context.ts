@@ -58,6 +58,19 @@ export default {
     return this.app.config.env === 'unittest';
   },
 
+  // The console's toast, shown once on the next page rendered (a flash in the session): the course's
+  // 新增成功 / 修改成功 / 删除成功 / 操作成功 as success, refusals as danger.
+  toast(this: Context, msg: string, type: 'success' | 'danger' = 'danger') {
+    this.session.toast = { msg, type };
+  },
+
+  // The toast waiting in the session, taken (it shows once).
+  takeToast(this: Context): { msg: string; type: string } | null {
+    const toast = this.session.toast ?? null;
+    if (toast) this.session.toast = null;
+    return toast;
+  },
+
   // A random [0-9a-zA-Z] string from a cryptographically secure source (room keys).
   randomString(this: Context, length: number): string {
     let result = '';

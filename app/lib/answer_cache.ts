@@ -1,6 +1,8 @@
 // The messenger message that tells every worker a room was created or changed status (LiveChanged names it).
 export const LIVE_CHANGED = 'live-changed';
 export interface LiveChanged { id: number }
+// The messenger message that tells every worker the gift catalogue changed (the console): its cached answer goes.
+export const GIFTS_CHANGED = 'gifts-changed';
 
 // The keys of the room answers, built here only: what a room's change makes stale is decided in one place.
 const LIST_PREFIX = 'list_';
@@ -8,6 +10,7 @@ export const answerKeys = {
   list: (page: number, status?: number) => `${LIST_PREFIX}${page}_${status ?? ''}`,
   read: (id: number) => `read_${id}`,
   status: (id: number) => `status_${id}`,
+  gifts: 'gifts',
 };
 
 // The most asked public answers (list pages, room reads, room status, the gift catalogue), kept per worker for `ttl`
@@ -36,6 +39,11 @@ export class AnswerCache {
       if (this.entries.get(key)?.value === value) this.entries.delete(key);
     });
     return value;
+  }
+
+  // One answer goes (the gift catalogue once the console changed it).
+  forget(key: string): void {
+    this.entries.delete(key);
   }
 
   clear(): void {

@@ -12,6 +12,7 @@ import { limitConnections } from './connection_limits';
 import { limitPlayerInput } from './player_input';
 import { PlayerLagWatch } from './player_lag';
 import { MediaStats } from './media_stats';
+import { MediaStreams } from '../common/ops_messages';
 
 type MediaConfig = EggAppConfig['media'];
 
@@ -118,6 +119,23 @@ export class MediaServer {
   // the players and the bytes sent to them.
   metrics(): { publishers: number; players: number; playerBytes: number } {
     return { publishers: this.publishers.size, ...this.stats.read() };
+  }
+
+  // What the console's dashboard shows: each accepted publisher's stream, and the players in all.
+  streams(): MediaStreams {
+    const now = Date.now();
+    const streams = [ ...this.publishers ].map(([ key, session ]) => {
+      const uptime = Math.max(0, Math.round((now - session.createTime) / 1000));
+      return {
+        key,
+        publisher: session.ip,
+        uptime,
+        bitrate: uptime ? Math.round(session.inBytes * 8 / uptime / 1000) : 0,
+        players: session.broadcast?.subscribers.size ?? 0,
+      };
+    });
+    const { publishers, players } = this.metrics();
+    return { enabled: true, publishers, players, streams };
   }
 
   // Both listeners accept connections (/readyz).

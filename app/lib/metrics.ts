@@ -25,7 +25,7 @@ export const httpDuration = new Histogram({
 
 export const danmaku = new Counter({ name: 'cilicl_danmaku_total', help: 'Comments stored and sent to their room', registers });
 export const gifts = new Counter({ name: 'cilicl_gifts_total', help: 'Gifts paid and sent to their room', registers });
-// kind: gift (spent on a gift), recharge (credited by a paid order).
+// kind: gift (spent on a gift), recharge (credited by a paid order), adjust (added or removed in the console).
 export const coins = new Counter({ name: 'cilicl_coins_total', help: 'Coins moved, by kind', labelNames: [ 'kind' ] as const, registers });
 export const ordersPaid = new Counter({ name: 'cilicl_orders_paid_total', help: 'WeChat Pay orders credited', registers });
 // dependency: mysql, redis, media.

@@ -1,6 +1,7 @@
 import { Application } from 'egg';
 import { CreationOptional, DataTypes, ForeignKey, InferAttributes, InferCreationAttributes, Model } from 'sequelize';
 import { createdTime, growingId } from '../common/columns';
+import { Manager } from './manager';
 import { Order } from './order';
 import { User } from './user';
 
@@ -14,6 +15,8 @@ export class CoinLog extends Model<InferAttributes<CoinLog>, InferCreationAttrib
   declare coin: number;
   declare kind: CoinKind;
   declare order_id: ForeignKey<Order['id']> | null;
+  // The console's adjustments: who made it (null once that manager is removed); note holds the reason.
+  declare manager_id: CreationOptional<ForeignKey<Manager['id']> | null>;
   declare note: CreationOptional<string>;
   declare created_time: CreationOptional<string>;
   declare updated_time: CreationOptional<Date>;
@@ -21,6 +24,7 @@ export class CoinLog extends Model<InferAttributes<CoinLog>, InferCreationAttrib
   static associate() {
     CoinLog.belongsTo(User, { foreignKey: 'user_id' });
     CoinLog.belongsTo(Order, { foreignKey: 'order_id' });
+    CoinLog.belongsTo(Manager, { foreignKey: 'manager_id' });
   }
 }
 
@@ -32,6 +36,7 @@ export default (app: Application) => {
     coin: { type: BIGINT, allowNull: false },
     kind: { type: ENUM(...COIN_KINDS), allowNull: false },
     order_id: { type: INTEGER.UNSIGNED, allowNull: true },
+    manager_id: { type: INTEGER.UNSIGNED, allowNull: true },
     note: { type: STRING(200), allowNull: false, defaultValue: '' },
     created_time: createdTime(),
     updated_time: DATE,

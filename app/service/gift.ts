@@ -1,5 +1,6 @@
 import { Context, Service } from 'egg';
 import { InferAttributes, QueryTypes } from 'sequelize';
+import { answerKeys, GIFTS_CHANGED } from '../lib/answer_cache';
 import { Gift } from '../model/gift';
 import { LiveStatus } from '../model/live';
 import { SocketUser } from '../lib/socket_session';
@@ -7,6 +8,8 @@ import { dependencyDown, UNCERTAIN_MESSAGE } from '../common/dependency_error';
 
 // A catalogue entry as answered and cached: a plain row.
 export type GiftAnswer = Pick<InferAttributes<Gift>, 'id' | 'name' | 'image' | 'coin'>;
+// What the console sets of a gift.
+export type GiftFields = Pick<InferAttributes<Gift>, 'name' | 'image' | 'coin' | 'hidden'>;
 
 const CREDIT_LIVE = 'UPDATE live SET coin = coin + :price, updated_time = NOW() WHERE id = :liveId AND status IN (:open)';
 const DEBIT_USER = 'UPDATE user SET coin = coin - :price, updated_time = NOW() WHERE id = :userId AND coin >= :price';
@@ -14,10 +17,15 @@ const DEBIT_USER = 'UPDATE user SET coin = coin - :price, updated_time = NOW() W
 const INSERT_LIVE_GIFT = 'INSERT INTO live_gift (live_id, user_id, gift_id, created_time, updated_time) VALUES (:liveId, :userId, :giftId, NOW(), NOW())';
 
 export default class GiftService extends Service {
-  // The catalogue, cheapest first (through this worker's cache: gifts change only by seeding the database).
+  // The catalogue without hidden gifts, cheapest first (through this worker's cache, which every worker drops when the
+  // console changes a gift: catalogueChanged).
   async list(): Promise<GiftAnswer[]> {
-    return this.app.answerCache.get('gifts', async () => {
-      const gifts = await this.ctx.model.Gift.findAll({ attributes: [ 'id', 'name', 'image', 'coin' ], order: [[ 'coin', 'ASC' ], [ 'id', 'ASC' ]] });
+    return this.app.answerCache.get(answerKeys.gifts, async () => {
+      const gifts = await this.ctx.model.Gift.findAll({
+        attributes: [ 'id', 'name', 'image', 'coin' ],
+        where: { hidden: false },
+        order: [[ 'coin', 'ASC' ], [ 'id', 'ASC' ]],
+      });
       return gifts.map(gift => gift.get({ plain: true }));
     });
   }
@@ -61,5 +69,48 @@ export default class GiftService extends Service {
     // The room closed between the check and the update: nothing was written.
     if (outcome === 'closed') ctx.throw(400, await ctx.service.live.checkStatus(liveId) ?? '直播间不存在');
     return gift;
+  }
+
+  // The console's list: every gift, hidden ones too, newest first.
+  async adminList(page: number, limit: number) {
+    return this.ctx.model.Gift.findAndCountAll({ order: [[ 'id', 'DESC' ]], limit, offset: (page - 1) * limit });
+  }
+
+  async find(id: number): Promise<Gift> {
+    const ctx: Context = this.ctx;
+    const gift = await ctx.model.Gift.findByPk(id);
+    if (!gift) ctx.throw(404, '该礼物不存在');
+    return gift;
+  }
+
+  async create(fields: GiftFields): Promise<Gift> {
+    const gift = await this.ctx.model.Gift.create(fields);
+    this.catalogueChanged();
+    return gift;
+  }
+
+  async update(id: number, fields: Partial<GiftFields>): Promise<Gift> {
+    const gift = await (await this.find(id)).update(fields);
+    this.catalogueChanged();
+    return gift;
+  }
+
+  // Only a gift never sent: live_gift rows (what rooms received, what users spent) name it. Such a gift is hidden instead.
+  async remove(id: number): Promise<void> {
+    const ctx: Context = this.ctx;
+    await ctx.model.transaction(async transaction => {
+      // Locked: a gift being sent now (its live_gift row checks this row) waits, then fails rather than being lost.
+      const gift = await ctx.model.Gift.findByPk(id, { lock: true, transaction });
+      if (!gift) ctx.throw(404, '该礼物不存在');
+      if (await ctx.model.LiveGift.count({ where: { gift_id: id }, transaction })) ctx.throw(400, '该礼物已被送出过，不能删除，可以隐藏');
+      await gift.destroy({ transaction });
+    });
+    this.catalogueChanged();
+  }
+
+  // Every worker's cached catalogue goes: this one's at once, the others' through the messenger.
+  private catalogueChanged(): void {
+    this.app.answerCache.forget(answerKeys.gifts);
+    this.app.messenger.sendToApp(GIFTS_CHANGED, {});
   }
 }

@@ -1,5 +1,6 @@
 import { Service } from 'egg';
-import { Options, QueryTypes } from 'sequelize';
+import { Op, Options, QueryTypes, WhereOptions } from 'sequelize';
+import { Order, OrderStatus } from '../model/order';
 import { formatDateTime } from '../common/columns';
 import { AppPayParams, NotificationHeaders, Wxpay, wxpayOf, WxpayTransaction } from '../lib/wxpay';
 import { coins, ordersPaid } from '../lib/metrics';
@@ -160,5 +161,19 @@ export default class OrderService extends Service {
       }
     }
     return result;
+  }
+
+  // The console's list: newest first, optionally one status and one user (by id, or by name).
+  async adminList(page: number, limit: number, status?: OrderStatus, user?: string) {
+    const { model } = this.ctx;
+    const where: WhereOptions<Order> = status ? { status } : {};
+    const userWhere = user ? (/^\d+$/.test(user) ? { [Op.or]: [{ id: Number(user) }, { username: user }] } : { username: user }) : undefined;
+    return model.Order.findAndCountAll({
+      where,
+      include: [{ model: model.User, attributes: [ 'id', 'username', 'nickname' ], where: userWhere, required: Boolean(userWhere) }],
+      order: [[ 'id', 'DESC' ]],
+      limit,
+      offset: (page - 1) * limit,
+    });
   }
 }

@@ -1,39 +1,13 @@
-import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
 import { Context, Service } from 'egg';
-import { UniqueConstraintError } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import { User } from '../model/user';
 import { SocketSession, SocketUser, socketUserOf } from '../lib/socket_session';
 import { clientAddress } from '../common/client_address';
+import { hashPassword, verifyPassword } from '../common/password';
+import { MEDIA_CUT, MediaCut } from '../common/media_messages';
+import { LIVE_CHANGED, LiveChanged } from '../lib/answer_cache';
+import { LiveStatus } from '../model/live';
 import { UserStatus } from '../common/moderation';
-
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64, saltlen: 16 };
-
-function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
-}
-
-// Stored as `scrypt$N$r$p$<salt base64>$<key base64>`, so the cost can be raised later without breaking old rows.
-async function hashPassword(password: string): Promise<string> {
-  const { N, r, p, keylen, saltlen } = SCRYPT;
-  const salt = randomBytes(saltlen);
-  const key = await scryptAsync(password, salt, keylen, { N, r, p });
-  return [ 'scrypt', N, r, p, salt.toString('base64'), key.toString('base64') ].join('$');
-}
-
-// A digest this service did not write (or a damaged one) matches no password: a key shorter than 16 bytes
-// would make the comparison meaningless (two empty buffers are equal).
-async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [ scheme, N, r, p, salt, key ] = stored.split('$');
-  const cost = { N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 };
-  if (scheme !== 'scrypt' || ![ cost.N, cost.r, cost.p ].every(Number.isSafeInteger)) return false;
-  const saltBytes = Buffer.from(salt ?? '', 'base64');
-  const expected = Buffer.from(key ?? '', 'base64');
-  if (saltBytes.length < 8 || expected.length < 16) return false;
-  const actual = await scryptAsync(password, saltBytes, expected.length, cost).catch(() => null);
-  return actual !== null && timingSafeEqual(actual, expected);
-}
 
 export default class UserService extends Service {
   private tokenKey(userId: number): string {
@@ -81,8 +55,8 @@ export default class UserService extends Service {
     return { ...user.toJSON(), token };
   }
 
-  // One more attempt under `key`; past `limit` within the window: 429 with Retry-After.
-  private async countAttempt(key: string, limit: number): Promise<void> {
+  // One more attempt under `key`; past `limit` within the window: 429 with Retry-After (the console's logins too).
+  async countAttempt(key: string, limit: number): Promise<void> {
     const ctx: Context = this.ctx;
     const { failureWindow } = this.config.auth.login;
     if (await ctx.service.cache.incr(key, 1, failureWindow) > limit) {
@@ -155,5 +129,55 @@ export default class UserService extends Service {
     const user = await ctx.model.User.findByPk(payload.id);
     if (!user || user.status === UserStatus.Banned) ctx.throw(401, '用户不存在或已被禁用');
     return { user, expiresAt: (payload.exp ?? Infinity) * 1000 };
+  }
+
+  // The console's list: newest first, optionally users whose name or nickname holds `search`.
+  async adminList(page: number, limit: number, search = '') {
+    const like = `%${search.replace(/[\\%_]/g, char => `\\${char}`)}%`;
+    const where = search ? { [Op.or]: [{ username: { [Op.like]: like } }, { nickname: { [Op.like]: like } }] } : {};
+    return this.ctx.model.User.findAndCountAll({ where, order: [[ 'id', 'DESC' ]], limit, offset: (page - 1) * limit });
+  }
+
+  async find(id: number): Promise<User> {
+    const ctx: Context = this.ctx;
+    const user = await ctx.model.User.findByPk(id);
+    if (!user) ctx.throw(404, '该用户不存在');
+    return user;
+  }
+
+  // Nickname and avatar: the console's edit (coins move through service.coin only).
+  async updateProfile(id: number, nickname: string, avatar: string): Promise<User> {
+    return (await this.find(id)).update({ nickname, avatar });
+  }
+
+  // Only a user whose removal loses no record of money: no coins, no gifts sent, no orders, no coin_log rows, no room
+  // that received gifts (the cascades would delete them all). Their token goes with them.
+  async remove(id: number): Promise<void> {
+    const ctx: Context = this.ctx;
+    const { model } = ctx;
+    const rooms = await model.transaction(async transaction => {
+      // Locked: a gift or a recharge under way (both update this row) waits, then finds no user.
+      const user = await model.User.findByPk(id, { lock: true, transaction });
+      if (!user) ctx.throw(404, '该用户不存在');
+      const owned = await model.Live.findAll({ where: { user_id: id }, attributes: [ 'id', 'key', 'coin', 'status' ], transaction });
+      const [ sent, received, orders, logs ] = await Promise.all([
+        model.LiveGift.count({ where: { user_id: id }, transaction }),
+        owned.length ? model.LiveGift.count({ where: { live_id: owned.map(room => room.id) }, transaction }) : 0,
+        model.Order.count({ where: { user_id: id }, transaction }),
+        model.CoinLog.count({ where: { user_id: id }, transaction }),
+      ]);
+      if (user.coin > 0) ctx.throw(400, '该用户还有金币，不能删除');
+      if (sent || orders || logs) ctx.throw(400, '该用户有礼物、订单或金币记录，不能删除');
+      if (received || owned.some(room => room.coin > 0)) ctx.throw(400, '该用户的直播间收到过礼物，不能删除');
+      await user.destroy({ transaction });
+      return owned;
+    });
+    await ctx.service.cache.remove(this.tokenKey(id));
+    // Their rooms went with them: any still streaming is cut, and no worker answers them from its cache.
+    for (const room of rooms) {
+      this.app.answerCache.forgetRoom(room.id);
+      this.app.messenger.sendToApp(LIVE_CHANGED, { id: room.id } satisfies LiveChanged);
+      if (room.status !== LiveStatus.Ended) this.app.messenger.sendToAgent(MEDIA_CUT, { key: room.key, id: room.id } satisfies MediaCut);
+    }
   }
 }
