@@ -241,6 +241,33 @@ export default (appInfo: EggAppInfo) => {
       enable: true,
       ignore: ctx => !ctx.path.startsWith('/admin'),
     },
+    // Pages run the app's own scripts and styles only (no inline ones, no CDN). The web front's pages add, per request,
+    // the media server's origin and the app's WebSocket to connect-src (app/middleware/front_csp.ts); video plays
+    // from blob: URLs (Media Source Extensions). egg-security adds a nonce to script-src, unused.
+    csp: {
+      enable: true,
+      policy: {
+        'default-src': "'self'",
+        'script-src': "'self'",
+        'style-src': "'self'",
+        'img-src': [ "'self'", 'data:', 'blob:' ],
+        'media-src': [ "'self'", 'blob:' ],
+        'connect-src': "'self'",
+        'object-src': "'none'",
+        'base-uri': "'self'",
+        'form-action': "'self'",
+        'frame-ancestors': "'none'",
+      },
+    },
+  };
+
+  // Browser libraries come from their npm packages, served by the app (never a CDN): mpegts.js plays HTTP-FLV and
+  // WebSocket-FLV; socket.io serves its own client at /socket.io/socket.io.js.
+  config.static = {
+    dir: [
+      path.join(appInfo.baseDir, 'app/public'),
+      { prefix: '/public/vendor/mpegts/', dir: path.join(appInfo.baseDir, 'node_modules/mpegts.js/dist') },
+    ],
   };
 
   // Server-rendered pages (app/view/*.nj): the console and the web front share the layouts.
