@@ -262,11 +262,13 @@ export default (appInfo: EggAppInfo) => {
   };
 
   // Browser libraries come from their npm packages, served by the app (never a CDN): mpegts.js plays HTTP-FLV and
-  // WebSocket-FLV; socket.io serves its own client at /socket.io/socket.io.js.
+  // WebSocket-FLV, socket.io-client 2 (the version of the server's socket.io, whose own /socket.io/socket.io.js
+  // engine.io refuses here) talks to the rooms.
   config.static = {
     dir: [
       path.join(appInfo.baseDir, 'app/public'),
       { prefix: '/public/vendor/mpegts/', dir: path.join(appInfo.baseDir, 'node_modules/mpegts.js/dist') },
+      { prefix: '/public/vendor/socket.io/', dir: path.join(appInfo.baseDir, 'node_modules/socket.io-client/dist') },
     ],
   };
 

@@ -47,6 +47,9 @@ describe('test/app/controller/front/home.test.ts', () => {
     const mpegts = await app.httpRequest().get('/public/vendor/mpegts/mpegts.js').expect(200);
     assert(/javascript/.test(mpegts.headers['content-type']));
     assert(mpegts.text.includes('mpegts'));
+    const client = await app.httpRequest().get('/public/vendor/socket.io/socket.io.js').expect(200);
+    // The client of socket.io 2, as the server speaks.
+    assert.match(client.text, /Socket\.IO v2\./);
     await app.httpRequest().get('/public/front/room.js').expect(200);
     await app.httpRequest().get('/public/front/front.css').expect(200);
   });

@@ -15,7 +15,7 @@ describe('test/app/controller/front/room.test.ts', () => {
     assert(!res.text.includes('<img src=x'));
     assert(res.text.includes(`data-live-id="${live.id}"`));
     assert.match(res.text, scriptTag('/public/vendor/mpegts/mpegts.js'));
-    assert.match(res.text, scriptTag('/socket.io/socket.io.js'));
+    assert.match(res.text, scriptTag('/public/vendor/socket.io/socket.io.js'));
     assertNothingInline(res.text);
     checkPagePolicy(res.headers['content-security-policy']);
   });
