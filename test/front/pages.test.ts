@@ -71,9 +71,6 @@ describe('test/front/pages.test.ts', function() {
       void dialog.dismiss();
     });
     page.on('pageerror', err => pageErrors.push(`${page.url()}: ${err.message}`));
-    page.on('pageerror', err => console.log('[pageerror]', page.url(), err.message));
-    page.on('console', message => console.log('[console]', page.url(), message.text()));
-    page.on('requestfailed', request => console.log('[requestfailed]', request.url(), request.failure()?.errorText));
     return page;
   }
 
@@ -166,11 +163,13 @@ describe('test/front/pages.test.ts', function() {
     }
     assert.equal((await app.model.User.findByPk(spender.id))?.coin, 1000 - gift.coin);
 
-    // The room's screenshot, with the gift and the danmaku on it; and on a phone.
+    // The room's screenshot, with the gift and the danmaku on it; and on a phone (a third viewer).
+    await viewerA.evaluate(() => window.scrollTo(0, 0));
     await screenshot(viewerA, 'front-room');
-    const phone = await newPage(spender, PHONE);
+    const phone = await newPage(await userWithCoins(50), PHONE);
     await phone.goto(`${media.api}/live/${liveId}`);
     await phone.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, { timeout: 30000 });
+    await phone.waitForFunction(() => document.getElementById('online-count')?.textContent === '3');
     await screenshot(phone, 'front-room-phone');
     await phone.context().close();
 

@@ -40,9 +40,10 @@ export class LivePlayer {
       liveBufferLatencyMinRemain: 0.5,
     });
     this.player = player;
-    const next = () => {
+    // Out of mpegts.js's own callback: destroying a player inside its event handler breaks it.
+    const next = () => setTimeout(() => {
       if (this.player === player) this.open(index + 1);
-    };
+    }, 0);
     player.on(mpegts.Events.ERROR, next);
     // The server closed a live stream: its publisher went away.
     player.on(mpegts.Events.LOADING_COMPLETE, next);
