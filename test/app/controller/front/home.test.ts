@@ -14,7 +14,8 @@ describe('test/app/controller/front/home.test.ts', () => {
     await make('ended', LiveStatus.Ended);
     await make('live', LiveStatus.Live);
     await make('paused', LiveStatus.Paused);
-    const res = await app.httpRequest().get('/').set('host', '127.0.0.1').expect(200)
+    const res = await app.httpRequest().get('/').set('host', '127.0.0.1')
+      .expect(200)
       .expect('content-type', /text\/html/);
     checkPagePolicy(res.headers['content-security-policy']);
     assert.match(res.text, scriptTag('/public/front/home.js'));

@@ -10,7 +10,8 @@ describe('test/app/controller/front/room.test.ts', () => {
     const live = await app.model.Live.create({
       title: '<img src=x onerror=alert(1)>', user_id: owner.id, key: app.mockContext().randomString(20), status: LiveStatus.Live,
     });
-    const res = await app.httpRequest().get(`/live/${live.id}`).set('host', '127.0.0.1').expect(200);
+    const res = await app.httpRequest().get(`/live/${live.id}`).set('host', '127.0.0.1')
+      .expect(200);
     assert(res.text.includes('&lt;img src=x onerror=alert(1)&gt;'));
     assert(!res.text.includes('<img src=x'));
     assert(res.text.includes(`data-live-id="${live.id}"`));
@@ -22,7 +23,8 @@ describe('test/app/controller/front/room.test.ts', () => {
 
   it('answers an unknown room with the 404 page (HTML, not the envelope)', async () => {
     for (const id of [ '4294967295', '0', 'abc', '1e3', '99999999999999999999' ]) {
-      const res = await app.httpRequest().get(`/live/${id}`).expect(404).expect('content-type', /text\/html/);
+      const res = await app.httpRequest().get(`/live/${id}`).expect(404)
+        .expect('content-type', /text\/html/);
       assert(res.text.includes('直播间不存在'), id);
     }
   });
