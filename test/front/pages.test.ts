@@ -163,6 +163,22 @@ describe('test/front/pages.test.ts', function() {
     }
     assert.equal((await app.model.User.findByPk(spender.id))?.coin, 1000 - gift.coin);
 
+    // Muted until the viewer taps (browsers play only a muted video by themselves).
+    assert.equal(await viewerB.$eval('#video', video => (video as HTMLVideoElement).muted), true);
+    await viewerB.click('#unmute');
+    assert.equal(await viewerB.$eval('#video', video => (video as HTMLVideoElement).muted), false);
+
+    // Paused in the studio: the rooms say so; played again: they play again by themselves.
+    await studio.click('[data-change="pause"]');
+    for (const page of [ viewerA, viewerB ]) {
+      await page.waitForFunction(() => document.getElementById('player-state-text')?.textContent === '主播暂时离开，马上回来');
+    }
+    await studio.click('[data-change="play"]');
+    for (const page of [ viewerA, viewerB ]) {
+      await page.waitForSelector('#player-state', { state: 'hidden' });
+      await assertPlaying(page, '#video');
+    }
+
     // The room's screenshot, with the gift and the danmaku on it; and on a phone (a third viewer).
     await viewerA.evaluate(() => window.scrollTo(0, 0));
     await screenshot(viewerA, 'front-room');
