@@ -12,6 +12,12 @@ export default (app: Application) => {
   const uploadLimit = middleware.rateLimit({ name: 'upload', action: '上传', unit: '次' });
   const registerLimit = middleware.rateLimit({ name: 'register', action: '注册', unit: '次' });
 
+  // The web front (app/view/front, app/public/front): pages for people, under their own Content-Security-Policy.
+  const frontCsp = middleware.frontCsp();
+  router.get('/', frontCsp, controller.front.home.index);
+  router.get('/live/:id', frontCsp, controller.front.room.show);
+  router.get('/studio', frontCsp, controller.front.studio.index);
+
   router.post('/api/reg', registerLimit, controller.api.user.reg);
   router.post('/api/login', controller.api.user.login);
   router.post('/api/logout', auth, controller.api.user.logout);

@@ -241,6 +241,35 @@ export default (appInfo: EggAppInfo) => {
       enable: true,
       ignore: ctx => !ctx.path.startsWith('/admin'),
     },
+    // Pages run the app's own scripts and styles only (no inline ones, no CDN). The web front's pages add, per request,
+    // the media server's origin and the app's WebSocket to connect-src (app/middleware/front_csp.ts); video plays
+    // from blob: URLs (Media Source Extensions). egg-security adds a nonce to script-src, unused.
+    csp: {
+      enable: true,
+      policy: {
+        'default-src': "'self'",
+        'script-src': "'self'",
+        'style-src': "'self'",
+        'img-src': [ "'self'", 'data:', 'blob:' ],
+        'media-src': [ "'self'", 'blob:' ],
+        'connect-src': "'self'",
+        'object-src': "'none'",
+        'base-uri': "'self'",
+        'form-action': "'self'",
+        'frame-ancestors': "'none'",
+      },
+    },
+  };
+
+  // Browser libraries come from their npm packages, served by the app (never a CDN): mpegts.js plays HTTP-FLV and
+  // WebSocket-FLV, socket.io-client 2 (the version of the server's socket.io, whose own /socket.io/socket.io.js
+  // engine.io refuses here) talks to the rooms.
+  config.static = {
+    dir: [
+      path.join(appInfo.baseDir, 'app/public'),
+      { prefix: '/public/vendor/mpegts/', dir: path.join(appInfo.baseDir, 'node_modules/mpegts.js/dist') },
+      { prefix: '/public/vendor/socket.io/', dir: path.join(appInfo.baseDir, 'node_modules/socket.io-client/dist') },
+    ],
   };
 
   // Server-rendered pages (app/view/*.nj): the console and the web front share the layouts.

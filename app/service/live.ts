@@ -175,6 +175,26 @@ export default class LiveService extends Service {
     return { publish_url: `${server}/${streamKey}`, obs: { server, stream_key: streamKey } };
   }
 
+  // The origins a page's player fetches from (HTTP-FLV) and connects to (WebSocket-FLV): its Content-Security-Policy.
+  playOrigins(): string[] {
+    const host = `${this.mediaHost()}:${this.config.media.flvPort}`;
+    return [ `http://${host}`, `ws://${host}` ];
+  }
+
+  // The lobby's page: live rooms first, then paused, then not started (ended ones are left out), newest first in each;
+  // each with its owner's public fields. One more row than a page tells whether another page follows.
+  async lobby(page: number, size: number): Promise<{ rooms: LiveAnswer[]; more: boolean }> {
+    const { model } = this.ctx;
+    const rows = await model.Live.findAll({
+      where: { status: [ LiveStatus.Live, LiveStatus.Paused, LiveStatus.NotStarted ] },
+      include: [{ model: model.User, attributes: [ 'id', 'username', 'nickname', 'avatar' ] }],
+      order: [[ model.Sequelize.literal(`FIELD(\`live\`.\`status\`, ${LiveStatus.Live}, ${LiveStatus.Paused}, ${LiveStatus.NotStarted})`), 'ASC' ], [ 'id', 'DESC' ]],
+      limit: size + 1,
+      offset: (page - 1) * size,
+    });
+    return { rooms: rows.slice(0, size).map(row => row.get({ plain: true })), more: rows.length > size };
+  }
+
   // A viewer's URLs: HTTP-FLV (flv.js, mpegts.js, ffplay) and WebSocket-FLV.
   playUrls(key: string, sign: string) {
     const address = `${this.mediaHost()}:${this.config.media.flvPort}${streamPath(key)}.flv?sign=${sign}`;

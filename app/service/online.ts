@@ -181,6 +181,18 @@ export default class OnlineService extends Service {
     return total;
   }
 
+  // The exact number of online users of each live (the lobby): one pipelined ZCARD each.
+  async counts(liveIds: number[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    if (!liveIds.length) return counts;
+    const replies = await this.app.redis.pipeline(liveIds.map(id => [ 'zcard', this.key(`online_${id}:users`) ])).exec();
+    (replies ?? []).forEach(([ err, count ], i) => {
+      if (err) throw err;
+      counts.set(liveIds[i], Number(count));
+    });
+    return counts;
+  }
+
   // The exact number of online users, the newest `limit` users and sockets, and the last change. The lists keep the
   // sockets' real ids (heartbeat, sweep and leave need them); what leaves here has their public ids only.
   async snapshot(liveId: number, limit: number): Promise<OnlineSnapshot> {

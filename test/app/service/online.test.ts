@@ -48,6 +48,20 @@ describe('test/app/service/online.test.ts', () => {
     assert.equal(await app.redis.sismember(`${prefix}online_rooms`, String(liveId)), 0);
   });
 
+  it('counts the users online in each of several lives at once (the lobby), a user with two sockets once', async () => {
+    const other = liveId + 500000;
+    await online.join(liveId, 'c1', user(1));
+    await online.join(liveId, 'c2', user(1));
+    await online.join(liveId, 'c3', user(2));
+    await online.join(other, 'c4', user(3));
+    const counts = await online.counts([ liveId, other, other + 1 ]);
+    assert.deepEqual([ ...counts ], [[ liveId, 2 ], [ other, 1 ], [ other + 1, 0 ]]);
+    assert.deepEqual([ ...await online.counts([]) ], []);
+    for (const [ live, socket ] of [[ liveId, 'c1' ], [ liveId, 'c2' ], [ liveId, 'c3' ], [ other, 'c4' ]] as const) {
+      await online.leave(live, socket);
+    }
+  });
+
   it('keeps the real socket ids in Redis (leave and heartbeat use them) and shows their public ids only', async () => {
     await online.join(liveId, 'socket-a', user(1), 1000);
     await online.join(liveId, 'socket-b', user(2), 2000);
