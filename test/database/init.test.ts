@@ -54,7 +54,7 @@ describe('test/database/init.test.ts', () => {
     const expected = [
       'live.user_id>user', 'comment.user_id>user', 'comment.live_id>live', 'live_user.user_id>user',
       'live_user.live_id>live', 'live_gift.live_id>live', 'live_gift.user_id>user', 'live_gift.gift_id>gift',
-      'order.user_id>user', 'coin_log.user_id>user', 'coin_log.order_id>order',
+      'order.user_id>user', 'coin_log.user_id>user', 'coin_log.order_id>order', 'coin_log.manager_id>manager',
       'live_moderator.live_id>live', 'live_moderator.user_id>user', 'moderation.user_id>user', 'moderation.live_id>live',
     ];
     assert.deepEqual(fks.map(f => `${f.t}.${f.c}>${f.r}`).sort(), expected.sort());

@@ -12,7 +12,7 @@ describe('test/app/common/validation.test.ts', () => {
 
   it('describeError leads with the field as people name it, or its key, or nothing', () => {
     assert.equal(describeError({ field: 'gift_id', message: '必须是整数' }), '礼物ID必须是整数');
-    assert.equal(describeError({ field: 'nickname', message: '不能为空' }), 'nickname不能为空');
+    assert.equal(describeError({ field: 'no_such_field', message: '不能为空' }), 'no_such_field不能为空');
     assert.equal(describeError({ message: '请求参数必须是对象' }), '请求参数必须是对象');
     assert.equal(describeError({ field: 'title' }), '直播间标题');
   });

@@ -15,7 +15,14 @@ describe('test/app/controller/admin/gift.test.ts', () => {
 
   const catalogue = async () => (await app.httpRequest().get('/api/gift/list').expect(200)).body.data as Array<{ id: number; name: string; coin: number }>;
 
+  // Gifts this file adds leave the catalogue afterwards (the catalogue tests expect the seeded gifts only).
+  const made: string[] = [];
+  after(async () => {
+    if (made.length) await app.model.Gift.update({ hidden: true }, { where: { name: made } });
+  });
+
   async function create(name = uniqueName('g'), coin = 7) {
+    made.push(name);
     await client.get('/admin/gift/create');
     const res = await client.post('/admin/gift', { name, image: IMAGE, coin, hidden: '0' });
     return { res, gift: (await app.model.Gift.findOne({ where: { name } }))! };
