@@ -8,6 +8,10 @@ export interface GiftEvent {
   num: number;
 }
 
+// What the room sees of a gift, num aside: a run is one event only while all of it is shown alike.
+const sameShown = (a: GiftEvent, b: GiftEvent) => a.avatar === b.avatar && a.username === b.username &&
+  a.gift_image === b.gift_image && a.gift_name === b.gift_name && a.gift_coin === b.gift_coin;
+
 type Emit = (liveId: number, event: GiftEvent) => void;
 
 interface Open {
@@ -68,6 +72,3 @@ export class GiftCoalescer {
     this.emit(open.liveId, open.event);
   }
 }
-
-const sameShown = (a: GiftEvent, b: GiftEvent) => a.avatar === b.avatar && a.username === b.username &&
-  a.gift_image === b.gift_image && a.gift_name === b.gift_name && a.gift_coin === b.gift_coin;
