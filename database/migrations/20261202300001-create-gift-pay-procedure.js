@@ -5,7 +5,8 @@ const { SQL_MODE } = require('../config');
 // A gift's payment in one round trip (app/service/gift.ts): the same two conditional updates and the live_gift row
 // as before, in the same lock order (the live, then the user) and in one transaction, run by the server. Any error
 // rolls it all back. It answers one row: outcome 'paid', 'closed' (the room is not live or paused: nothing written)
-// or 'poor' (the sender's coins do not suffice: nothing written). A gift of price 0 moves no coin and is stored.
+// or 'poor' (the sender's coins do not suffice: nothing written, and the room's row not even locked when a plain read
+// shows it). A gift of price 0 moves no coin and is stored.
 // Statuses 1 and 2 are LiveStatus.Live and LiveStatus.Paused (app/model/live.ts).
 const CREATE = `
 CREATE PROCEDURE gift_pay(IN p_live INT UNSIGNED, IN p_user INT UNSIGNED, IN p_gift INT UNSIGNED, IN p_price BIGINT UNSIGNED)
@@ -13,6 +14,12 @@ CREATE PROCEDURE gift_pay(IN p_live INT UNSIGNED, IN p_user INT UNSIGNED, IN p_g
   SQL SECURITY INVOKER
 pay: BEGIN
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+  -- A sender who plainly cannot pay takes no lock on the room's row (a read, outside the transaction); the
+  -- conditional update below still decides every race.
+  IF p_price > 0 AND NOT EXISTS (SELECT 1 FROM user WHERE id = p_user AND coin >= p_price) THEN
+    SELECT 'poor' AS outcome;
+    LEAVE pay;
+  END IF;
   START TRANSACTION;
   IF p_price > 0 THEN
     UPDATE live SET coin = coin + p_price, updated_time = NOW() WHERE id = p_live AND status IN (1, 2);

@@ -226,7 +226,8 @@ describe('test/app/io/cluster.test.ts', function() {
     const { live } = await openLive();
     const observers = [ await observer(FIRST, live.id), await observer(SECOND, live.id), await observer(FIRST, live.id), await observer(SECOND, live.id) ];
     // Three senders on each worker; the last one's coins pay for fewer gifts than it sends.
-    const senders = await Promise.all(Array.from({ length: 6 }, (_, i) => userWithCoins(i === 5 ? 7 * kinds[1].coin : 100000)));
+    const senders = await newUsers(6);
+    await Promise.all(senders.map((sender, i) => app.model.User.update({ coin: i === 5 ? 7 * kinds[1].coin : 100000 }, { where: { id: sender.id } })));
     const sockets = await Promise.all(senders.map((_, i) => connect(url, { localAddress: ADDRESSES[i % 2] })));
     await assertSplitAcrossWorkers();
     const before = (await liveRow(live.id)).coin;
