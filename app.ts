@@ -69,6 +69,8 @@ export default class AppBootHook implements IBoot {
     // New socket events are refused from now on; those under way finish and are answered.
     const left = await this.app.inFlight.drain(DRAIN_TIMEOUT);
     if (left) this.app.logger.warn('[cilicl-live] shutting down with %d socket event(s) or request(s) unfinished', left);
+    // Paid gifts still being counted are told now, through the adapter's Redis, before it closes.
+    this.app.giftCoalescer.flushAll();
     // Every connection closed at its transport: socket.io-client 2 reconnects after that (to another worker or host),
     // but not after a server-sent disconnect (reason 'io server disconnect'), which socket.disconnect(true) would be.
     this.engine.close();

@@ -92,6 +92,11 @@ export interface BizConfig {
       heartbeat: number;
       stale: number;
     };
+    gift: {
+      // Milliseconds a sender's run of one gift to one room is counted before the room is told of it as one `gift`
+      // event with num = how many (app/lib/gift_coalescer.ts); 0 tells each gift at once.
+      coalesceMs: number;
+    };
     comment: {
       // Characters (code points) a comment may hold.
       maxLength: number;
@@ -417,6 +422,9 @@ export default (appInfo: EggAppInfo) => {
       heartbeat: intFromEnv('ONLINE_HEARTBEAT', 5, 1),
       stale: intFromEnv('ONLINE_STALE', 15, 2),
     },
+    gift: {
+      coalesceMs: intFromEnv('GIFT_COALESCE_MS', 300, 0),
+    },
     comment: {
       maxLength: intFromEnv('COMMENT_MAX_LENGTH', 200, 1),
       limit: intFromEnv('COMMENT_RATE_LIMIT', 5, 1),
@@ -424,7 +432,9 @@ export default (appInfo: EggAppInfo) => {
     },
   };
 
-  const { online } = config.realtime;
+  const { online, gift } = config.realtime;
+  // The room is told of a gift at most this late: its animation and coin total must still feel live.
+  if (gift.coalesceMs > 500) throw new Error('[cilicl-live] GIFT_COALESCE_MS must be at most 500');
   // The online list is read with one HMGET of that many users, within Lua's argument limit.
   if (online.listLimit > 1000) throw new Error('[cilicl-live] ONLINE_LIST_LIMIT must be at most 1000');
   if (online.stale < 2 * online.heartbeat) {

@@ -35,6 +35,11 @@ export default () => {
     register: { limit: intFromEnv('REGISTER_RATE_LIMIT', 100000, 1) },
   };
 
+  // Each gift told at once, as most tests expect one event per gift; the coalescing tests set a window themselves.
+  config.realtime = {
+    gift: { coalesceMs: intFromEnv('GIFT_COALESCE_MS', 0, 0) },
+  };
+
   config.logger = {
     consoleLevel: 'WARN',
   };

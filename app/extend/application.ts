@@ -2,10 +2,13 @@ import { Application } from 'egg';
 import { AnswerCache } from '../lib/answer_cache';
 import { InFlight } from '../lib/in_flight';
 import { WordFilter } from '../lib/word_filter';
+import { GiftCoalescer } from '../lib/gift_coalescer';
+import { liveRoom } from '../lib/socket_session';
 
 const ANSWER_CACHE = Symbol('Application#answerCache');
 const IN_FLIGHT = Symbol('Application#inFlight');
 const WORD_FILTER = Symbol('Application#wordFilter');
+const GIFT_COALESCER = Symbol('Application#giftCoalescer');
 
 export default {
   // This worker's cache of public room answers (app/lib/answer_cache.ts).
@@ -27,5 +30,21 @@ export default {
     const app = this as unknown as Application & { [WORD_FILTER]?: WordFilter };
     if (!app[WORD_FILTER]) app[WORD_FILTER] = new WordFilter();
     return app[WORD_FILTER];
+  },
+
+  // This worker's paid gifts on their way to their rooms, a sender's run of one gift told as one event
+  // (app/lib/gift_coalescer.ts); the window is read at each gift (config.realtime.gift.coalesceMs).
+  get giftCoalescer(): GiftCoalescer {
+    const app = this as unknown as Application & { [GIFT_COALESCER]?: GiftCoalescer };
+    if (!app[GIFT_COALESCER]) {
+      app[GIFT_COALESCER] = new GiftCoalescer(() => app.config.realtime.gift.coalesceMs, (liveId, event) => {
+        try {
+          app.io.of('/').to(liveRoom(liveId)).emit('gift', event);
+        } catch (err) {
+          app.logger.error(err);
+        }
+      });
+    }
+    return app[GIFT_COALESCER];
   },
 };

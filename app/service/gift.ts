@@ -1,8 +1,7 @@
 import { Context, Service } from 'egg';
-import { InferAttributes, QueryTypes } from 'sequelize';
+import { DatabaseError, InferAttributes, QueryTypes, TimeoutError } from 'sequelize';
 import { answerKeys, GIFTS_CHANGED } from '../lib/answer_cache';
 import { Gift } from '../model/gift';
-import { LiveStatus } from '../model/live';
 import { SocketUser } from '../lib/socket_session';
 import { dependencyDown, UNCERTAIN_MESSAGE } from '../common/dependency_error';
 
@@ -11,10 +10,11 @@ export type GiftAnswer = Pick<InferAttributes<Gift>, 'id' | 'name' | 'image' | '
 // What the console sets of a gift.
 export type GiftFields = Pick<InferAttributes<Gift>, 'name' | 'image' | 'coin' | 'hidden'>;
 
-const CREDIT_LIVE = 'UPDATE live SET coin = coin + :price, updated_time = NOW() WHERE id = :liveId AND status IN (:open)';
-const DEBIT_USER = 'UPDATE user SET coin = coin - :price, updated_time = NOW() WHERE id = :userId AND coin >= :price';
-// NOW() in the connection's time zone (MYSQL_TIMEZONE), as the models write their times.
-const INSERT_LIVE_GIFT = 'INSERT INTO live_gift (live_id, user_id, gift_id, created_time, updated_time) VALUES (:liveId, :userId, :giftId, NOW(), NOW())';
+// The payment in one round trip (database/migrations/20261202300001-create-gift-pay-procedure.js): the live gains the
+// price if it is live or paused, the sender loses it if it suffices, and the live_gift row is written, in one
+// transaction on the server, or nothing is. Its one row says which: paid, closed or poor.
+const GIFT_PAY = 'CALL gift_pay(:liveId, :userId, :giftId, :price)';
+type Outcome = 'paid' | 'closed' | 'poor';
 
 export default class GiftService extends Service {
   // The catalogue without hidden gifts, cheapest first (through this worker's cache, which every worker drops when the
@@ -31,41 +31,29 @@ export default class GiftService extends Service {
   }
 
   // The one place gifts move coins (recharges credit in service.order.settle): the live gains the gift's coins and the
-  // sender loses them, in one transaction with the live_gift row that explains it, or nothing changes. Both updates are conditional (the room open, the balance sufficient), never read-modify-write.
+  // sender loses them, in one transaction with the live_gift row that explains it, or nothing changes. Both updates are
+  // conditional (the room open, the balance sufficient), never read-modify-write.
   async send(user: SocketUser, liveId: number, giftId: number): Promise<GiftAnswer> {
     const ctx: Context = this.ctx;
     const { model } = ctx;
-    // Before the transaction (and from the worker's cache), so a closed room costs no lock; the update decides a race.
+    // Before the payment (and from the worker's cache), so a closed room costs no lock; the update decides a race.
     await ctx.service.live.ensureOpen(liveId);
     // A muted user sends no gifts either (their name and gift would show in the room).
     await ctx.service.moderation.ensureNotMuted(liveId, user.id);
     const gift = (await this.list()).find(({ id }) => id === giftId);
     if (!gift) ctx.throw(404, '该礼物不存在');
-    const price = gift.coin;
-    // Plain SQL and nothing but the transaction's own statements inside it (another query would wait for a second
-    // pooled connection): the model layer cost more CPU than the database did here (bench/README.md, gifts).
-    let committing = false;
-    const outcome = await model.transaction(async transaction => {
-      // A free gift moves no coins (and an update that changes nothing counts no row).
-      if (price > 0) {
-        const options = { replacements: { price, liveId, userId: user.id, open: [ LiveStatus.Live, LiveStatus.Paused ] }, transaction };
-        // The live row first (one lock order with first visits: live, then user).
-        const [ , opened ] = await model.query(CREDIT_LIVE, { ...options, type: QueryTypes.UPDATE });
-        if (opened !== 1) return 'closed';
-        const [ , paid ] = await model.query(DEBIT_USER, { ...options, type: QueryTypes.UPDATE });
-        // Rolls back the live's gain.
-        if (paid !== 1) ctx.throw(400, '金币不足，请先充值');
-      }
-      await model.query(INSERT_LIVE_GIFT, { replacements: { liveId, userId: user.id, giftId: gift.id }, type: QueryTypes.INSERT, transaction });
-      committing = true;
-      return 'paid';
-    }).catch(err => {
-      // Every statement ran and COMMIT itself failed with MySQL gone: it may have committed just before (all of it,
-      // never half); the sender is told so rather than to try again.
-      if (!committing || !dependencyDown(err)) throw err;
+    // One statement rather than BEGIN, two updates, an insert and COMMIT through the model layer: that path cost more
+    // CPU than the database did here (bench/README.md, gifts).
+    const outcome = await model.query(GIFT_PAY, {
+      replacements: { liveId, userId: user.id, giftId: gift.id, price: gift.coin }, type: QueryTypes.RAW,
+    }).then(result => outcomeOf(result)).catch(err => {
+      // MySQL went away once the call was sent (its connection lost, not refused, and no lock timeout, which rolls
+      // back): it may have committed just before (all of it, never half); the sender is told so rather than to try again.
+      if (!(err instanceof DatabaseError) || err instanceof TimeoutError || !dependencyDown(err)) throw err;
       ctx.logger.warn('[gift] payment of user %s to live %s in doubt: %s', user.id, liveId, (err as Error).message);
       throw Object.assign(new Error(UNCERTAIN_MESSAGE), { status: 503, expose: true });
     });
+    if (outcome === 'poor') ctx.throw(400, '金币不足，请先充值');
     // The room closed between the check and the update: nothing was written.
     if (outcome === 'closed') ctx.throw(400, await ctx.service.live.checkStatus(liveId) ?? '直播间不存在');
     return gift;
@@ -113,4 +101,13 @@ export default class GiftService extends Service {
     this.app.answerCache.forget(answerKeys.gifts);
     this.app.messenger.sendToApp(GIFTS_CHANGED, {});
   }
+}
+
+// The first row of the CALL's answer (Sequelize passes mysql2's result sets on as they come, nested or not).
+function outcomeOf(result: unknown): Outcome {
+  let first: unknown = result;
+  while (Array.isArray(first)) first = first[0];
+  const outcome = (first as { outcome?: string } | undefined)?.outcome;
+  if (outcome !== 'paid' && outcome !== 'closed' && outcome !== 'poor') throw new Error(`gift_pay answered ${JSON.stringify(result)}`);
+  return outcome;
 }

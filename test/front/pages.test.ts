@@ -70,7 +70,7 @@ describe('test/front/pages.test.ts', function() {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    page.on('pageerror', err => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('pageerror', err => pageErrors.push(`${page.url()}: ${err.message} ${err.stack ?? ''}`));
     return page;
   }
 

@@ -95,14 +95,15 @@ export default class NspController extends Controller {
     });
   }
 
-  // gift {live_id, gift_id, token}: paid in one transaction; the room hears of it only once it is committed.
+  // gift {live_id, gift_id, token}: paid in one transaction and acknowledged once committed; the room hears of it
+  // after the commit, a sender's run of one gift within GIFT_COALESCE_MS as one event with num = how many.
   async gift() {
     await this.handle<GiftPayload>(GIFT_RULES, {}, async ({ live_id: liveId, gift_id: giftId }, user) => {
       const { service, app } = this;
       const gift = await service.gift.send(user, liveId, giftId);
       gifts.inc();
       coins.inc({ kind: 'gift' }, gift.coin);
-      app.io.of('/').to(liveRoom(liveId)).emit('gift', {
+      app.giftCoalescer.add(liveId, user.id, gift.id, {
         avatar: user.avatar,
         username: user.nickname || user.username,
         gift_image: gift.image,

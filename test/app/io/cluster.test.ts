@@ -33,7 +33,8 @@ describe('test/app/io/cluster.test.ts', function() {
   before(async () => {
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    cluster = await stickyCluster(port);
+    // Gifts coalesced as in production: a sender's run of one gift is one event with num (app/lib/gift_coalescer.ts).
+    cluster = await stickyCluster(port, { GIFT_COALESCE_MS: '300' });
   });
 
   // Set once a worker is killed: the cluster is closed right after that test, before egg-mock's own afterEach
@@ -207,11 +208,67 @@ describe('test/app/io/cluster.test.ts', function() {
     assert.equal(await app.model.LiveGift.count({ where: { user_id: giver.id, live_id: live.id } }), 10);
     assert.equal(await app.model.LiveGift.count({ where: { user_id: giver.id, live_id: live.id, gift_id: gift.id } }), 10);
 
-    await until('both observers to hear of the 10 gifts', () => observers.every(({ gifts }) => gifts.length >= 10));
+    // Each worker tells its own sockets' gifts, a run of them as one event: the nums add up to the 10 paid.
+    const nums = (gifts: Array<Record<string, unknown>>) => gifts.reduce((sum, event) => sum + Number(event.num), 0);
+    await until('both observers to hear of the 10 gifts', () => observers.every(({ gifts }) => nums(gifts) >= 10));
     // The other worker's events come through Redis: give any extra one time to arrive.
     await sleep(1000);
-    const told = { avatar: '', username: giver.username, gift_image: gift.image, gift_name: gift.name, gift_coin: gift.coin, num: 1 };
-    for (const { gifts } of observers) assert.deepEqual(gifts, Array(10).fill(told));
+    const told = { avatar: '', username: giver.username, gift_image: gift.image, gift_name: gift.name, gift_coin: gift.coin };
+    for (const { gifts } of observers) {
+      assert.equal(nums(gifts), 10);
+      for (const event of gifts) assert.deepEqual({ ...event, num: undefined }, { ...told, num: undefined });
+    }
+  });
+
+  it('tells viewers on both workers the coins of concurrent senders on both workers exactly, runs of gifts coalesced', async () => {
+    const catalogue = await giftCatalogue();
+    const kinds = catalogue.filter(gift => gift.coin > 0).slice(0, 2);
+    const { live } = await openLive();
+    const observers = [ await observer(FIRST, live.id), await observer(SECOND, live.id), await observer(FIRST, live.id), await observer(SECOND, live.id) ];
+    // Three senders on each worker; the last one's coins pay for fewer gifts than it sends.
+    const senders = await newUsers(6);
+    await Promise.all(senders.map((sender, i) => app.model.User.update({ coin: i === 5 ? 7 * kinds[1].coin : 100000 }, { where: { id: sender.id } })));
+    const sockets = await Promise.all(senders.map((_, i) => connect(url, { localAddress: ADDRESSES[i % 2] })));
+    await assertSplitAcrossWorkers();
+    const before = (await liveRow(live.id)).coin;
+
+    // Each sends 12 of one gift, 6 of the other, then 12 of the first again, one after another, all senders at once.
+    const plan = [ ...Array(12).fill(kinds[0]), ...Array(6).fill(kinds[1]), ...Array(12).fill(kinds[0]) ] as Gift[];
+    const paid = new Map<string, number>();
+    await Promise.all(sockets.map(async (socket, i) => {
+      const { username, token } = senders[i];
+      for (const gift of plan) {
+        const reply = await request(socket, 'gift', { live_id: live.id, gift_id: gift.id, token });
+        if (reply.data.action === 'ok') paid.set(`${username}/${gift.name}`, (paid.get(`${username}/${gift.name}`) ?? 0) + 1);
+        else assert.equal(reply.data.payload, NOT_ENOUGH);
+      }
+    }));
+    const gained = (await liveRow(live.id)).coin - before;
+    const acknowledged = [ ...paid.values() ].reduce((a, b) => a + b, 0);
+    assert(gained > 0 && acknowledged < 6 * plan.length, `gained ${gained}, ${acknowledged} acknowledged`);
+    assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id } }), acknowledged);
+    const coinsOf = (gifts: Array<Record<string, unknown>>) => gifts.reduce((sum, event) => sum + Number(event.gift_coin) * Number(event.num), 0);
+    await until('every observer to be told every coin', () => observers.every(({ gifts }) => coinsOf(gifts) >= gained), 15000);
+    // Runs still counted when the senders stopped end within the window; give any extra event time to arrive.
+    await sleep(1000);
+    for (const { gifts } of observers) {
+      // The sum rule, on each worker: what a viewer adds up is exactly what the room gained.
+      assert.equal(coinsOf(gifts), gained);
+      // And per sender and gift, the nums are the gifts acknowledged.
+      const told = new Map<string, number>();
+      for (const event of gifts) {
+        const gift = kinds.find(kind => kind.name === event.gift_name)!;
+        assert.deepEqual([ event.gift_image, event.gift_coin, event.avatar ], [ gift.image, gift.coin, '' ]);
+        const key = `${event.username}/${event.gift_name}`;
+        told.set(key, (told.get(key) ?? 0) + Number(event.num));
+      }
+      assert.deepEqual(new Map([ ...told ].sort()), new Map([ ...paid ].sort()));
+      // Never more events than gifts, a run told in a few.
+      assert(gifts.length <= acknowledged, `${gifts.length} events for ${acknowledged} gifts`);
+    }
+    // Every viewer was told the same events.
+    const sorted = (gifts: Array<Record<string, unknown>>) => gifts.map(event => JSON.stringify(event)).sort();
+    for (const { gifts } of observers.slice(1)) assert.deepEqual(sorted(gifts), sorted(observers[0].gifts));
   });
 
   it('keeps the online list exact from both workers through 50 joins, 25 leaves and 10 disconnects at once', async () => {

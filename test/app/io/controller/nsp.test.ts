@@ -248,6 +248,55 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       assert.deepEqual(rows.map(row => [ row.user_id, row.gift_id ]), [[ sender.id, cheapest.id ]]);
     });
 
+    it('tells a sender\'s run of one gift as one event with num, apart from other senders and other gifts, in order', async () => {
+      // A window longer than the test: only a change of gift, or the shutdown flush, tells what was counted.
+      mm(app.config.realtime.gift, 'coalesceMs', 60000);
+      const { live } = await openLive();
+      const [ flower, cake ] = (await app.model.Gift.findAll({ order: [[ 'coin', 'ASC' ]] })).filter(gift => gift.coin > 0).slice(1, 3);
+      const a = await userWithCoins(1000);
+      const b = await userWithCoins(1000);
+      const viewer = await registerAndLogin();
+      const watching = await connect(socketApp.url, { token: viewer.token });
+      await ok(watching, 'joinLive', { live_id: live.id });
+      const gifts = record<Record<string, unknown>>(watching, 'gift');
+      const [ first, second ] = await Promise.all([ a, b ].map(user => connect(socketApp.url, { token: user.token })));
+      for (let i = 0; i < 3; i++) await ok(first, 'gift', { live_id: live.id, gift_id: flower.id });
+      for (let i = 0; i < 2; i++) await ok(second, 'gift', { live_id: live.id, gift_id: flower.id });
+      assert.equal(app.giftCoalescer.size, 2);
+      assert.deepEqual(gifts, [], 'nothing is told before its run ends');
+      // a changes gift: its run of flowers is told at once.
+      await ok(first, 'gift', { live_id: live.id, gift_id: cake.id });
+      const told = (user: typeof a, gift: typeof flower, num: number) =>
+        ({ avatar: '', username: user.username, gift_image: gift.image, gift_name: gift.name, gift_coin: gift.coin, num });
+      await until('a\'s run of flowers', () => gifts.length === 1);
+      assert.deepEqual(gifts, [ told(a, flower, 3) ]);
+      // What app.ts's beforeClose does on shutdown.
+      app.giftCoalescer.flushAll();
+      await until('the two runs still counted', () => gifts.length === 3);
+      assert.deepEqual(gifts, [ told(a, flower, 3), told(b, flower, 2), told(a, cake, 1) ]);
+      assert.equal(app.giftCoalescer.size, 0);
+      // The sum rule: what the viewer adds up is what the room gained, and every gift is a row.
+      const shown = gifts.reduce((sum, event) => sum + Number(event.gift_coin) * Number(event.num), 0);
+      assert.equal((await app.model.Live.findByPk(live.id))?.coin, shown);
+      assert.equal(shown, 5 * flower.coin + cake.coin);
+      assert.equal(await app.model.LiveGift.count({ where: { live_id: live.id } }), 6);
+    });
+
+    it('tells a run when its window ends, and a gift after that as a new event', async () => {
+      mm(app.config.realtime.gift, 'coalesceMs', 200);
+      const { live } = await openLive();
+      const sender = await userWithCoins(cheapest.coin * 2);
+      const socket = await connect(socketApp.url, { token: sender.token });
+      await ok(socket, 'joinLive', { live_id: live.id });
+      const gifts = record<{ num: number }>(socket, 'gift');
+      await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
+      await until('the window to end', () => gifts.length === 1);
+      await ok(socket, 'gift', { live_id: live.id, gift_id: cheapest.id });
+      await until('the second window to end', () => gifts.length === 2);
+      assert.deepEqual(gifts.map(({ num }) => num), [ 1, 1 ]);
+      assert.equal(app.giftCoalescer.size, 0);
+    });
+
     it('is refused, moving nothing, once the worker is shutting down (app.ts drains it)', async () => {
       const { live } = await openLive();
       const sender = await userWithCoins(cheapest.coin);
