@@ -167,7 +167,8 @@ export const profile = (user: Viewer) => ({ id: user.id, name: user.username, av
 
 // The cheapest gift of the seeded catalogue that costs something.
 export async function cheapestGift() {
-  const gifts = await app.model.Gift.findAll({ order: [[ 'coin', 'ASC' ]] });
+  // From the catalogue as senders see it (the console hides gifts).
+  const gifts = await app.model.Gift.findAll({ where: { hidden: false }, order: [[ 'coin', 'ASC' ], [ 'id', 'ASC' ]] });
   const { id, name, image, coin } = gifts.find(gift => gift.coin > 0)!;
   return { id, name, image, coin };
 }

@@ -223,7 +223,7 @@ describe('test/config/config.test.ts', () => {
       assert.deepEqual({ ...app.config.realtime, maxPendingEvents: undefined }, {
         authRecheck: 2000, maxPendingEvents: undefined, maxLives: 4,
         online: { listLimit: 50, interval: 250, heartbeat: 3, stale: 9 },
-        comment: { maxLength: 100, limit: 10, window: 5 },
+        comment: { maxLength: 100, limit: 10, window: 5 }, gift: { coalesceMs: 0 },
       });
       const database = process.env.MYSQL_TEST_DATABASE || 'cilicl_live_unittest';
       const { retry_strategy: retry, connect_timeout: connectTimeout, ...redis } = app.config.io.redis as unknown as {

@@ -58,9 +58,9 @@ describe('test/database/init.test.ts', () => {
       'live_moderator.live_id>live', 'live_moderator.user_id>user', 'moderation.user_id>user', 'moderation.live_id>live',
     ];
     assert.deepEqual(fks.map(f => `${f.t}.${f.c}>${f.r}`).sort(), expected.sort());
-    // A coin movement outlives its order's row, a moderation record its user and room (audit); everything else goes
-    // with what it belongs to.
-    const kept = [ 'coin_log.order_id', 'moderation.user_id', 'moderation.live_id' ];
+    // A coin movement outlives its order's row and its manager, a moderation record its user and room (audit);
+    // everything else goes with what it belongs to.
+    const kept = [ 'coin_log.order_id', 'coin_log.manager_id', 'moderation.user_id', 'moderation.live_id' ];
     assert(fks.every(f => f.d === (kept.includes(`${f.t}.${f.c}`) ? 'SET NULL' : 'CASCADE')));
     assert(has('live_moderator', 'live_id,user_id'));
     assert(has('word', 'word'));

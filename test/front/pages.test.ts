@@ -152,7 +152,7 @@ describe('test/front/pages.test.ts', function() {
       .some(node => node.textContent === '大家好，弹幕来了'));
 
     // A gift: the sender's balance drops by its price, and both rooms show it.
-    const [ gift ] = await app.model.Gift.findAll({ order: [[ 'coin', 'ASC' ], [ 'id', 'ASC' ]], limit: 1 });
+    const [ gift ] = await app.model.Gift.findAll({ where: { hidden: false }, order: [[ 'coin', 'ASC' ], [ 'id', 'ASC' ]], limit: 1 });
     await viewerA.waitForFunction(() => document.getElementById('balance')?.textContent === '1000');
     await viewerA.click(`.gift[data-gift-id="${gift.id}"]`);
     await viewerA.waitForFunction(expected => document.getElementById('balance')?.textContent === expected,
@@ -188,6 +188,20 @@ describe('test/front/pages.test.ts', function() {
     await phone.waitForFunction(() => document.getElementById('online-count')?.textContent === '3');
     await screenshot(phone, 'front-room-phone');
     await phone.context().close();
+
+    // The owner hides the danmaku (moderation, as the console or a room moderator would): it leaves both rooms.
+    const comment = await app.model.Comment.findOne({ where: { live_id: liveId, content: '大家好，弹幕来了' } });
+    const ownerToken = await studio.evaluate(() => localStorage.getItem('token'));
+    const hidden = await fetch(`${media.api}/api/live/hidecomment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', token: ownerToken! },
+      body: JSON.stringify({ live_id: liveId, comment_id: comment!.id }),
+    });
+    assert.equal(hidden.status, 200, await hidden.text());
+    for (const page of [ viewerA, viewerB ]) {
+      await page.waitForFunction(() => ![ ...document.querySelectorAll('#chat-list .chat-text, #danmaku-layer .danmaku') ]
+        .some(node => node.textContent === '大家好，弹幕来了'));
+    }
 
     // The lobby shows the room live, with its viewers now.
     const lobby = await newPage();

@@ -2,6 +2,14 @@
 // that fails; onStopped() when neither plays (the stream is gone: paused, ended or not started).
 /* global mpegts */
 
+// On Chrome, mpegts.js does not abort a fetch that is still buffering when its player is destroyed; when the server
+// later cuts that stream (a pause or a stop), the orphaned loader throws its RuntimeException with no one listening,
+// as an unhandled rejection. A live player reports its errors through its ERROR event instead, so these belong to
+// players already torn down: dropped, rather than shown as the page's errors.
+window.addEventListener('unhandledrejection', event => {
+  if (event.reason?.name === 'RuntimeException') event.preventDefault();
+});
+
 export class LivePlayer {
   constructor(video, { onStopped = () => {} } = {}) {
     this.video = video;

@@ -252,7 +252,8 @@ describe('test/app/io/controller/nsp.test.ts', () => {
       // A window longer than the test: only a change of gift, or the shutdown flush, tells what was counted.
       mm(app.config.realtime.gift, 'coalesceMs', 60000);
       const { live } = await openLive();
-      const [ flower, cake ] = (await app.model.Gift.findAll({ order: [[ 'coin', 'ASC' ]] })).filter(gift => gift.coin > 0).slice(1, 3);
+      const [ flower, cake ] = (await app.model.Gift.findAll({ where: { hidden: false }, order: [[ 'coin', 'ASC' ], [ 'id', 'ASC' ]] }))
+        .filter(gift => gift.coin > 0).slice(1, 3);
       const a = await userWithCoins(1000);
       const b = await userWithCoins(1000);
       const viewer = await registerAndLogin();
