@@ -6,8 +6,12 @@
 // later cuts that stream (a pause or a stop), the orphaned loader throws its RuntimeException with no one listening,
 // as an unhandled rejection. A live player reports its errors through its ERROR event instead, so these belong to
 // players already torn down: dropped, rather than shown as the page's errors.
+// They arrive as unhandled rejections (the fetch loader) or as uncaught throws from its timers and callbacks.
 window.addEventListener('unhandledrejection', event => {
   if (event.reason?.name === 'RuntimeException') event.preventDefault();
+});
+window.addEventListener('error', event => {
+  if (event.error?.name === 'RuntimeException') event.preventDefault();
 });
 
 export class LivePlayer {
