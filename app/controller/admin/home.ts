@@ -31,7 +31,7 @@ export default class HomeController extends AdminController {
     ctx.redirect('/admin/login');
   }
 
-  // GET /admin: the dashboard, its figures refreshed by app/public/admin/dashboard.js from GET /admin/api/stats.
+  // GET /admin: the dashboard, its figures refreshed by app/public/admin/dashboard.mjs from GET /admin/api/stats.
   async index() {
     await this.page('dashboard', { title: '主面板', stats: await this.service.dashboard.stats() });
   }

@@ -87,7 +87,7 @@ describe('test/app/controller/admin/home.test.ts', () => {
       const { client } = await loggedIn();
       const res = await client.get('/admin');
       assert.equal(res.status, 200);
-      for (const text of [ '直播中的直播间', '在线观众', '/admin/user', '/admin/manager', '/public/admin/dashboard.js' ]) assert(res.text.includes(text), text);
+      for (const text of [ '直播中的直播间', '在线观众', '/admin/user', '/admin/manager', '/public/admin/dashboard.mjs' ]) assert(res.text.includes(text), text);
     });
   });
 

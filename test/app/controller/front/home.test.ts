@@ -18,7 +18,7 @@ describe('test/app/controller/front/home.test.ts', () => {
       .expect(200)
       .expect('content-type', /text\/html/);
     checkPagePolicy(res.headers['content-security-policy']);
-    assert.match(res.text, scriptTag('/public/front/home.js'));
+    assert.match(res.text, scriptTag('/public/front/home.mjs'));
     assertNothingInline(res.text);
     // Every page in turn (other tests' rooms are there too): each card's status and title as the HTML has them.
     const cards: Array<{ status: number; title: string }> = [];
@@ -51,7 +51,9 @@ describe('test/app/controller/front/home.test.ts', () => {
     const client = await app.httpRequest().get('/public/vendor/socket.io/socket.io.js').expect(200);
     // The client of socket.io 2, as the server speaks.
     assert.match(client.text, /Socket\.IO v2\./);
-    await app.httpRequest().get('/public/front/room.js').expect(200);
+    // Module scripts run only when served with a JavaScript type.
+    await app.httpRequest().get('/public/front/room.mjs').expect(200)
+      .expect('content-type', /javascript/);
     await app.httpRequest().get('/public/front/front.css').expect(200);
   });
 });

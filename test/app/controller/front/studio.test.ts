@@ -7,7 +7,7 @@ describe('test/app/controller/front/studio.test.ts', () => {
     const res = await app.httpRequest().get('/studio').set('host', '127.0.0.1')
       .expect(200)
       .expect('content-type', /text\/html/);
-    assert.match(res.text, scriptTag('/public/front/studio.js'));
+    assert.match(res.text, scriptTag('/public/front/studio.mjs'));
     assertNothingInline(res.text);
     assert(res.text.includes('id="publish-url"'));
     checkPagePolicy(res.headers['content-security-policy']);

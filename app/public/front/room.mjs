@@ -1,8 +1,8 @@
 // The room: the video (mpegts.js), its status followed by polling `read`, and the socket.io room: danmaku, gifts,
 // the online list. Everything users wrote is set as text.
 /* global io */
-import { api, askLogin, el, refreshUser, refused, session, showError, toast } from './account.js';
-import { LivePlayer, STATUS_LABEL, STATUS_TEXT } from './player.js';
+import { api, askLogin, el, refreshUser, refused, session, showError, toast } from './account.mjs';
+import { LivePlayer, STATUS_LABEL, STATUS_TEXT } from './player.mjs';
 
 const STATUS_POLL = 3000;
 const DANMAKU_LANES = 8;

@@ -1,7 +1,7 @@
 // The broadcaster's page: create a room (title, cover upload), then its OBS / ffmpeg settings, a live preview of
 // what viewers see, its status followed by polling `read`, and play / pause / stop.
-import { api, askLogin, session, showError, toast } from './account.js';
-import { LivePlayer, STATUS_LABEL, STATUS_TEXT } from './player.js';
+import { api, askLogin, session, showError, toast } from './account.mjs';
+import { LivePlayer, STATUS_LABEL, STATUS_TEXT } from './player.mjs';
 
 const STATUS_POLL = 2000;
 // Seconds the stop button waits for its second click.

@@ -1,6 +1,6 @@
 // The lobby refreshes itself: every REFRESH ms it fetches its own page again and swaps in the new room list (parsed
 // as an inert document: nothing in it runs).
-import './account.js';
+import './account.mjs';
 
 const REFRESH = 15000;
 
