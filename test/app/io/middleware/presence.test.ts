@@ -1,10 +1,15 @@
 import assert from 'node:assert';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { app } from 'egg-mock/bootstrap';
 import { until } from '../../../lib/until';
 import { registerAndLogin } from '../../../support';
 import {
   connect, ok, OnlineEvent, openLive, profile, publicIdOf, record, snapshot, useSocketTests,
 } from '../../../socket_support';
+
+// ES2021's, which the project's TypeScript lib does not declare; Node has it.
+const { WeakRef } = globalThis as unknown as { WeakRef: new (target: object) => { deref(): object | undefined } };
 
 describe('test/app/io/middleware/presence.test.ts', () => {
   const socketApp = useSocketTests();
@@ -37,6 +42,39 @@ describe('test/app/io/middleware/presence.test.ts', () => {
     first.once('disconnect', () => { disconnected = true; });
     socket.close();
     await until('the first socket\'s disconnect', () => disconnected, 5000);
+  });
+
+  it('keeps no Egg context for a connected socket: what a connection\'s middleware made is collected while it stays', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { live } = await openLive();
+    const viewer = await registerAndLogin();
+    // Every context egg-socket.io makes for a socket.io socket (its request's socket is set to the socket first).
+    const made: Array<{ deref(): object | undefined }> = [];
+    const createContext = app.createContext;
+    app.createContext = function(this: typeof app, req, res) {
+      const ctx = createContext.call(this, req, res);
+      if ((req.socket as unknown as { nsp?: unknown }).nsp) made.push(new WeakRef(ctx));
+      return ctx;
+    } as typeof app.createContext;
+    let socket: Awaited<ReturnType<typeof connect>>;
+    try {
+      socket = await connect(socketApp.url, { token: viewer.token });
+      await ok(socket, 'joinLive', { live_id: live.id });
+    } finally {
+      app.createContext = createContext;
+    }
+    // The connection's context and the event's.
+    assert(made.length >= 2, `contexts seen: ${made.length}`);
+    await until('every context to be collected', () => {
+      gc();
+      return made.every(ref => ref.deref() === undefined);
+    }, 5000, 200);
+    assert(socket.connected);
+    // And the clean-up that used to wait in that context still runs.
+    assert.equal((await snapshot(live.id)).count, 1);
+    socket.close();
+    await until('the socket to be unlisted', async () => (await snapshot(live.id)).count === 0, 3000);
   });
 
   it('unlists a disconnected socket from every live it joined at once, and tells each room', async () => {
