@@ -1,5 +1,5 @@
 import { Context, Service } from 'egg';
-import { InferAttributes, UniqueConstraintError, WhereOptions } from 'sequelize';
+import { InferAttributes, QueryTypes, WhereOptions } from 'sequelize';
 import { MEDIA_CUT, MediaCut } from '../common/media_messages';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
 import { answerKeys, LIVE_CHANGED, LiveChanged } from '../lib/answer_cache';
@@ -15,6 +15,7 @@ const STATUS_OF: Record<StatusChange, LiveStatus> = {
 };
 
 const PAGE_SIZE = 10;
+const LIVE_VISIT = 'CALL live_visit(:liveId, :userId)';
 
 // What list and read answer: plain rows (a model's get({ plain: true })), as cached; read adds the room's moderators.
 export type LiveAnswer = InferAttributes<Live> & { moderators?: ModeratorAnswer[] };
@@ -41,21 +42,16 @@ export default class LiveService extends Service {
   }
 
   // A user's first visit to a live: its live_user row and +1 look_count, together and once, however many sockets
-  // join at the same moment (the unique index decides). True when this was the first visit.
+  // join at the same moment (the unique index decides). True when this was the first visit. One round trip
+  // (database/migrations/20261203000001-create-live-visit-procedure.js): a crowd joining one room waited on the live
+  // row's lock for the round trips of a client-side transaction, and past the pool's wait was refused.
   async recordVisit(userId: number, liveId: number): Promise<boolean> {
-    const { model } = this.ctx;
-    if (await model.LiveUser.findOne({ where: { user_id: userId, live_id: liveId }, attributes: [ 'id' ] })) return false;
-    try {
-      await model.transaction(async transaction => {
-        // The live row first, as gifts lock it: one lock order (live, then user), so the two never deadlock.
-        await model.Live.increment('look_count', { where: { id: liveId }, transaction });
-        await model.LiveUser.create({ user_id: userId, live_id: liveId }, { transaction });
-      });
-      return true;
-    } catch (err) {
-      if (err instanceof UniqueConstraintError) return false;
-      throw err;
-    }
+    const rows = await this.ctx.model.query(LIVE_VISIT, { replacements: { liveId, userId }, type: QueryTypes.RAW });
+    let first: unknown = rows;
+    while (Array.isArray(first)) first = first[0];
+    const answer = (first as { first?: number } | undefined)?.first;
+    if (answer !== 0 && answer !== 1) throw new Error(`live_visit answered ${JSON.stringify(rows)}`);
+    return answer === 1;
   }
 
   // A room owned by the user, under a fresh random key: 62^20 keys make a clash (refused by the unique index) moot.
