@@ -81,6 +81,9 @@ export interface BizConfig {
     authRecheck: number;
     // Events of one socket wait in line (they run in order); past this many waiting, new ones are refused.
     maxPendingEvents: number;
+    // Socket events of one worker running at once, all sockets together; the others wait their turn
+    // (app/lib/event_gate.ts).
+    maxConcurrentEvents: number;
     // Rooms one socket may be in at once: each costs Redis work at every heartbeat (app/schedule/online_heartbeat.ts).
     maxLives: number;
     online: {
@@ -415,6 +418,7 @@ export default (appInfo: EggAppInfo) => {
   config.realtime = {
     authRecheck: intFromEnv('SOCKET_AUTH_RECHECK', 1000, 0),
     maxPendingEvents: 32,
+    maxConcurrentEvents: intFromEnv('SOCKET_EVENT_CONCURRENCY', 64, 1),
     maxLives: intFromEnv('SOCKET_MAX_LIVES', 10, 1),
     online: {
       listLimit: intFromEnv('ONLINE_LIST_LIMIT', 100, 1),

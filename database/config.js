@@ -20,9 +20,14 @@ function intFromEnv(name, fallback, min = 0, source = env) {
 // not added to, so a server's NO_BACKSLASH_ESCAPES or ANSI_QUOTES cannot change how queries read either.
 const SQL_MODE = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_IN_DATE,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION';
 
-// Fail fast while MySQL is away (README, "When MySQL or Redis is away"): ms to connect, ms to wait for a pooled connection.
-const CONNECT_TIMEOUT = 1000;
-const ACQUIRE_TIMEOUT = 1000;
+// Fail fast while MySQL is away (README, "When MySQL or Redis is away"): ms to connect. A server that is away refuses
+// each new connection at once, and the pool hands that error to the query waiting for it; the connect timeout is for
+// a host that drops packets, and is not shorter because under a burst the worker's event loop runs its timers late (at
+// 1 s, connections made in time were given up during 2000 joins at once). The wait for a pooled connection is bounded
+// apart: long enough for a crowd joining one room at once (2000 joins queue for seconds behind one core,
+// bench/README.md), short enough that connections stuck on a frozen server do not hold every request.
+const CONNECT_TIMEOUT = 5000;
+const ACQUIRE_TIMEOUT = 10000;
 
 // Sequelize's afterConnect hook: runs on each new mysql2 connection (a callback API) before the pool hands it out.
 function pinSqlMode(connection) {
@@ -44,7 +49,7 @@ function connection(serverEnv = env.EGG_SERVER_ENV) {
     timezone: env.MYSQL_TIMEZONE || '+08:00',
     dialectOptions: {
       charset: 'utf8mb4',
-      // mysql2 gives up connecting after this many ms (its default is 10 s): a server that is away is told at once.
+      // mysql2 gives up connecting after this many ms (its default is 10 s).
       connectTimeout: CONNECT_TIMEOUT,
       // BIGINT columns (coins) read back as numbers, exact up to 2^53; a larger value would come back as a string
       // rather than a rounded number. (Sequelize's own defaults, pinned here.)

@@ -1,5 +1,6 @@
 import { Application } from 'egg';
 import { AnswerCache } from '../lib/answer_cache';
+import { EventGate } from '../lib/event_gate';
 import { InFlight } from '../lib/in_flight';
 import { WordFilter } from '../lib/word_filter';
 import { GiftCoalescer } from '../lib/gift_coalescer';
@@ -7,6 +8,7 @@ import { liveRoom } from '../lib/socket_session';
 
 const ANSWER_CACHE = Symbol('Application#answerCache');
 const IN_FLIGHT = Symbol('Application#inFlight');
+const EVENT_GATE = Symbol('Application#eventGate');
 const WORD_FILTER = Symbol('Application#wordFilter');
 const GIFT_COALESCER = Symbol('Application#giftCoalescer');
 
@@ -23,6 +25,13 @@ export default {
     const app = this as unknown as Application & { [IN_FLIGHT]?: InFlight };
     if (!app[IN_FLIGHT]) app[IN_FLIGHT] = new InFlight();
     return app[IN_FLIGHT];
+  },
+
+  // How many of this worker's socket events run at once (app/lib/event_gate.ts, config.realtime.maxConcurrentEvents).
+  get eventGate(): EventGate {
+    const app = this as unknown as Application & { [EVENT_GATE]?: EventGate };
+    if (!app[EVENT_GATE]) app[EVENT_GATE] = new EventGate(() => app.config.realtime.maxConcurrentEvents);
+    return app[EVENT_GATE];
   },
 
   // This worker's copy of the forbidden words (app/lib/word_filter.ts, app/service/word.ts).

@@ -147,7 +147,8 @@ export default class NspController extends Controller {
     // Shutting down (app.ts): refused, not an error; the client reconnects to another worker in a moment.
     if (ctx.app.inFlight.closing) return ctx.socketFail(SHUTTING_DOWN, ack, failMeta);
     // Tracked from here until answered: a shutdown waits for it (app.ts), so an acknowledged gift is a committed one.
-    await ctx.app.inFlight.track(() => this.answer(payload, ack, rules, failMeta, action));
+    // Its turn among the worker's other events first (app/lib/event_gate.ts).
+    await ctx.app.inFlight.track(() => ctx.app.eventGate.run(() => this.answer(payload, ack, rules, failMeta, action)));
   }
 
   // The event's checks and action; answered either way.
