@@ -1,10 +1,12 @@
 import { ChildProcess, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BENCH_DATABASE, BENCH_PREFIX, BENCH_SECRETS, PORTS, ROOT } from './constants';
 import { Seeder } from './seed';
-import { Meter, spawnServer, stopServer } from './proc';
+import { Meter, spawnServer, stopServer, treeOf } from './proc';
 import { until } from '../../test/lib/until';
 
 const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR || 'bench/.build/app');
@@ -84,10 +86,83 @@ export interface Server {
   url: string;
   child: ChildProcess;
   meter: Meter;
+  // Every process of the server after three forced garbage collections (bench/lib/probe.js).
+  memory(): Promise<Memory>;
   stop(): Promise<void>;
 }
 
-async function started(name: string, child: ChildProcess, url: string, readyUrl: string, timeoutMs: number): Promise<Server> {
+export interface Memory {
+  // Sums over the server's processes, in bytes, each read right after its collections.
+  rss: number;
+  heapUsed: number;
+  // Memory outside V8's heap that V8 knows of (Buffers, ArrayBuffers).
+  external: number;
+  processes: number;
+}
+
+// The probe preloaded into each process of a server (bench/lib/probe.js), answering in a folder of its own.
+function probeEnv(): { env: Record<string, string>; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'cilicl-bench-probe-'));
+  const options = [ process.env.NODE_OPTIONS, `--require ${join(ROOT, 'bench/lib/probe.js')}` ].filter(Boolean).join(' ');
+  return {
+    dir,
+    env: {
+      NODE_OPTIONS: options,
+      BENCH_PROBE_DIR: dir,
+      BENCH_CPU_PROF: process.env.BENCH_CPU_PROF ? '1' : '',
+      BENCH_HEAP_SNAPSHOT: process.env.BENCH_HEAP_SNAPSHOT ? resolve(process.env.BENCH_HEAP_SNAPSHOT) : '',
+    },
+  };
+}
+
+function signalTree(root: number, signal: NodeJS.Signals): number[] {
+  const pids = treeOf(root);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+async function probeMemory(child: ChildProcess, dir: string): Promise<Memory> {
+  const asked = Date.now();
+  const pids = signalTree(child.pid as number, 'SIGUSR2');
+  const read = (pid: number) => {
+    try {
+      const memory = JSON.parse(readFileSync(join(dir, `mem-${pid}.json`), 'utf8'));
+      return memory.at >= asked ? memory : null;
+    } catch {
+      return null;
+    }
+  };
+  // A snapshot of a full worker takes seconds; three collections, well under one.
+  await until(`memory of ${pids.length} processes`, async () => pids.every(pid => read(pid)), 120000, 100);
+  const all = pids.map(read);
+  return {
+    rss: all.reduce((sum, m) => sum + m.rss, 0),
+    heapUsed: all.reduce((sum, m) => sum + m.heapUsed, 0),
+    external: all.reduce((sum, m) => sum + m.external, 0),
+    processes: pids.length,
+  };
+}
+
+// With BENCH_CPU_PROF=<folder>: every process writes its profile (SIGWINCH, see probe.js) before the server stops.
+async function collectProfiles(name: string, child: ChildProcess, dir: string): Promise<void> {
+  const folder = process.env.BENCH_CPU_PROF;
+  if (!folder || child.exitCode !== null || !child.pid) return;
+  const pids = signalTree(child.pid, 'SIGWINCH');
+  const written = () => readdirSync(dir).filter(file => file.endsWith('.cpuprofile'));
+  await until(`CPU profiles of ${pids.length} processes`, async () => written().length >= pids.length, 30000, 200)
+    .catch(err => console.error(String(err)));
+  mkdirSync(folder, { recursive: true });
+  const prefix = name.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '');
+  for (const file of written()) renameSync(join(dir, file), join(resolve(folder), `${prefix}-${basename(file)}`));
+}
+
+async function started(name: string, child: ChildProcess, url: string, readyUrl: string, timeoutMs: number, probeDir: string): Promise<Server> {
   let output = '';
   const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
   child.stdout?.on('data', keep);
@@ -99,20 +174,31 @@ async function started(name: string, child: ChildProcess, url: string, readyUrl:
     }, timeoutMs, 250);
   } catch (err) {
     await stopServer(child);
+    rmSync(probeDir, { recursive: true, force: true });
     throw err;
   }
-  return { name, url, child, meter: new Meter(child.pid), stop: () => stopServer(child) };
+  return {
+    name, url, child, meter: new Meter(child.pid),
+    memory: () => probeMemory(child, probeDir),
+    stop: async () => {
+      await collectProfiles(name, child, probeDir);
+      await stopServer(child);
+      // The probe's files; a moment for the last writes of processes that were stopping.
+      await sleep(100);
+      rmSync(probeDir, { recursive: true, force: true });
+    },
+  };
 }
 
-// egg-scripts start, sticky, in its own process group; with BENCH_CPU_PROF=<dir> each of its processes profiles there.
+// egg-scripts start, sticky, in its own process group; with BENCH_CPU_PROF=<dir> each of its processes profiles there
+// (bench/lib/probe.js).
 export async function startEggApp(name: string, baseDir: string, workers: number, port: number, env: NodeJS.ProcessEnv, readyPath: string): Promise<Server> {
-  const profile = process.env.BENCH_CPU_PROF;
+  const probe = probeEnv();
   const child = spawnServer(process.execPath, [
     join(BIN, 'egg-scripts'), 'start', `--workers=${workers}`, '--sticky', `--port=${port}`, `--title=cilicl-live-bench-${port}`,
-    ...(profile ? [ '--node-options--cpu-prof', `--node-options--cpu-prof-dir=${resolve(profile)}` ] : []),
-  ], { cwd: baseDir, env });
+  ], { cwd: baseDir, env: { ...env, ...probe.env } });
   const url = `http://127.0.0.1:${port}`;
-  return started(name, child, url, url + readyPath, 90000);
+  return started(name, child, url, url + readyPath, 90000, probe.dir);
 }
 
 // At smoke size one project serves every scenario that asks for the same shape (six starts were most of the time, and
@@ -157,10 +243,11 @@ export async function stopSharedProjects(): Promise<void> {
 export async function startBaseline(script: string, env: Record<string, string> = {}, readyPath = '/'): Promise<Server> {
   const file = join(ROOT, 'bench/baseline', script);
   if (!existsSync(file)) throw new Error(`bench: no baseline ${file}`);
+  const probe = probeEnv();
   const child = spawnServer(process.execPath, [ file ], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORTS.bare), RTMP_PORT: String(PORTS.bareRtmp), FLV_PORT: String(PORTS.bareFlv), ...env },
+    env: { ...process.env, PORT: String(PORTS.bare), RTMP_PORT: String(PORTS.bareRtmp), FLV_PORT: String(PORTS.bareFlv), ...env, ...probe.env },
   });
   const url = `http://127.0.0.1:${PORTS.bare}`;
-  return started(`the baseline ${script}`, child, url, url + readyPath, 30000);
+  return started(`the baseline ${script}`, child, url, url + readyPath, 30000, probe.dir);
 }
