@@ -39,6 +39,12 @@ export default async function danmakuFanout(options: Options): Promise<Result> {
     for (const workers of options.smoke ? [ 2 ] : [ 2, 1 ]) {
       const project = await startProject(workers, RATE_LIMIT);
       try {
+        // Each server's first danmaku, joins and disconnects go to a small room, unmeasured: the first measured run
+        // found the project's code cold (modules still loading, functions not yet optimised) and read 1.7x bare's CPU.
+        if (!options.smoke) {
+          if (workers === 2) await fanout(seeder, bare, 'warm-up', 100, rate, 3, options);
+          await fanout(seeder, project, 'warm-up', 100, rate, 3, options);
+        }
         // Bare and project alternate at each size, so the machine's noise falls on both.
         for (const n of sizes) {
           steps.push(await fanout(seeder, bare, 'bare socket.io', n, rate, seconds, options));
@@ -127,21 +133,24 @@ async function fanout(seeder: Seeder, server: Server, name: string, n: number, r
   }
 }
 
+// CPU per delivery: server CPU seconds over the run per 1000 danmaku delivered, in ms.
+const cpuPerDelivery = (s: Step) => (1e6 * s.serverCpu) / Math.max(1, s.delivered);
+
 function report(steps: Step[], sizes: number[], options: Options): Result {
-  const largest = sizes[sizes.length - 1];
-  const find = (server: string, n: number) => steps.filter(s => s.server === server && s.viewers === n);
-  const twoWorkers = find('project, 2 workers', largest)[0];
-  // The bare run measured right before the 2-worker run at the largest size.
-  const bare = steps[steps.indexOf(twoWorkers) - 1];
   const projectSteps = steps.filter(s => s.server.startsWith('project'));
   const allDelivered = projectSteps.every(s => s.acknowledged === s.sent && s.delivered === s.expected);
-  const bound = options.smoke ? Infinity : 250;
+  // Each size's 2-worker run against the bare run measured right before it.
+  const pairs = sizes.map(n => {
+    const project = steps.find(s => s.server === 'project, 2 workers' && s.viewers === n) as Step;
+    return { n, project, bare: steps[steps.indexOf(project) - 1] };
+  });
+  const ratio = (a: number, b: number) => round(a / b);
   return {
     scenario: 'danmaku-fanout',
-    columns: [ 'server', 'viewers', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'server CPU s', 'server peak RSS MB', 'client CPU s' ],
+    columns: [ 'server', 'viewers', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'server CPU s', 'server CPU ms / 1000 deliveries', 'server peak RSS MB', 'client CPU s' ],
     rows: steps.map(s => [
       s.server, s.viewers, `${s.delivered} / ${s.expected}${s.acknowledged < s.sent ? ` (${s.sent - s.acknowledged} refused)` : ''}`,
-      round(s.p50, 1), round(s.p99, 1), round(s.max, 1), round(s.serverCpu), s.serverPeakRssMb, round(s.clientCpu),
+      round(s.p50, 1), round(s.p99, 1), round(s.max, 1), round(s.serverCpu), round(cpuPerDelivery(s)), s.serverPeakRssMb, round(s.clientCpu),
     ]),
     targets: [
       {
@@ -149,11 +158,16 @@ function report(steps: Step[], sizes: number[], options: Options): Result {
         value: projectSteps.map(s => `${s.server} ${s.viewers}: ${round((100 * s.delivered) / Math.max(1, s.expected), 3)}%`).join(', '),
         met: allDelivered,
       },
-      {
-        name: `p99 at ${largest} viewers ≤ ${bound} ms and ≤ 2x bare (2 workers)`,
-        value: `${round(twoWorkers.p99, 1)} ms vs bare ${round(bare.p99, 1)} ms (${round(twoWorkers.p99 / bare.p99)}x)`,
-        met: options.smoke || (twoWorkers.p99 <= bound && twoWorkers.p99 <= 2 * bare.p99),
-      },
+      ...pairs.map(({ n, project, bare }) => ({
+        name: `p99 at ${n} viewers ≤ 1.5x bare (2 workers)`,
+        value: `${round(project.p99, 1)} ms vs bare ${round(bare.p99, 1)} ms (${ratio(project.p99, bare.p99)}x)`,
+        met: options.smoke || project.p99 <= 1.5 * bare.p99,
+      })),
+      ...pairs.map(({ n, project, bare }) => ({
+        name: `server CPU per delivered danmaku at ${n} viewers ≤ 1.5x bare (2 workers)`,
+        value: `${round(cpuPerDelivery(project))} vs ${round(cpuPerDelivery(bare))} ms per 1000 (${ratio(cpuPerDelivery(project), cpuPerDelivery(bare))}x)`,
+        met: options.smoke || cpuPerDelivery(project) <= 1.5 * cpuPerDelivery(bare),
+      })),
     ],
     notes: [
       `${SENDERS} senders, ${steps[0].sent} danmaku each run; the project runs with COMMENT_RATE_LIMIT=100, COMMENT_RATE_WINDOW=1 (the default 5 per 3 s per user would refuse 4 per second)`,
