@@ -213,6 +213,7 @@ describe('test/config/config.test.ts', () => {
     const settings = {
       SOCKET_AUTH_RECHECK: '2000', ONLINE_LIST_LIMIT: '50', ONLINE_INTERVAL: '250', ONLINE_HEARTBEAT: '3',
       ONLINE_STALE: '9', COMMENT_MAX_LENGTH: '100', COMMENT_RATE_LIMIT: '10', COMMENT_RATE_WINDOW: '5', SOCKET_MAX_LIVES: '4',
+      SOCKET_EVENT_CONCURRENCY: '16',
       REDIS_HOST: '127.0.0.1', REDIS_PORT: '6379', REDIS_DB: '3', IO_REDIS_DB: '4', IO_REDIS_PASSWORD: '',
     };
     for (const [ name, value ] of Object.entries(settings)) mm(process.env, name, value);
@@ -221,7 +222,7 @@ describe('test/config/config.test.ts', () => {
     try {
       await app.ready();
       assert.deepEqual({ ...app.config.realtime, maxPendingEvents: undefined }, {
-        authRecheck: 2000, maxPendingEvents: undefined, maxLives: 4,
+        authRecheck: 2000, maxPendingEvents: undefined, maxConcurrentEvents: 16, maxLives: 4,
         online: { listLimit: 50, interval: 250, heartbeat: 3, stale: 9 },
         comment: { maxLength: 100, limit: 10, window: 5 }, gift: { coalesceMs: 0 },
       });
