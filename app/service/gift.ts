@@ -4,6 +4,7 @@ import { answerKeys, GIFTS_CHANGED } from '../lib/answer_cache';
 import { Gift } from '../model/gift';
 import { SocketUser } from '../lib/socket_session';
 import { dependencyDown, UNCERTAIN_MESSAGE } from '../common/dependency_error';
+import { procedureRow } from '../common/procedure';
 
 // A catalogue entry as answered and cached: a plain row.
 export type GiftAnswer = Pick<InferAttributes<Gift>, 'id' | 'name' | 'image' | 'coin'>;
@@ -105,9 +106,7 @@ export default class GiftService extends Service {
 
 // The first row of the CALL's answer (Sequelize passes mysql2's result sets on as they come, nested or not).
 function outcomeOf(result: unknown): Outcome {
-  let first: unknown = result;
-  while (Array.isArray(first)) first = first[0];
-  const outcome = (first as { outcome?: string } | undefined)?.outcome;
+  const outcome = procedureRow(result)?.outcome;
   if (outcome !== 'paid' && outcome !== 'closed' && outcome !== 'poor') throw new Error(`gift_pay answered ${JSON.stringify(result)}`);
   return outcome;
 }

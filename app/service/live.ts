@@ -2,6 +2,7 @@ import { Context, Service } from 'egg';
 import { InferAttributes, QueryTypes, WhereOptions } from 'sequelize';
 import { MEDIA_CUT, MediaCut } from '../common/media_messages';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
+import { procedureRow } from '../common/procedure';
 import { answerKeys, LIVE_CHANGED, LiveChanged } from '../lib/answer_cache';
 import { Live, LiveStatus } from '../model/live';
 import { ModeratorAnswer } from './moderation';
@@ -47,9 +48,7 @@ export default class LiveService extends Service {
   // row's lock for the round trips of a client-side transaction, and past the pool's wait was refused.
   async recordVisit(userId: number, liveId: number): Promise<boolean> {
     const rows = await this.ctx.model.query(LIVE_VISIT, { replacements: { liveId, userId }, type: QueryTypes.RAW });
-    let first: unknown = rows;
-    while (Array.isArray(first)) first = first[0];
-    const answer = (first as { first?: number } | undefined)?.first;
+    const answer = procedureRow(rows)?.first;
     if (answer !== 0 && answer !== 1) throw new Error(`live_visit answered ${JSON.stringify(rows)}`);
     return answer === 1;
   }

@@ -1,6 +1,6 @@
 'use strict';
 
-const { SQL_MODE } = require('../config');
+const { procedureMigration } = require('../procedure');
 
 // A gift's payment in one round trip (app/service/gift.ts): the same two conditional updates and the live_gift row
 // as before, in the same lock order (the live, then the user) and in one transaction, run by the server. Any error
@@ -40,15 +40,4 @@ pay: BEGIN
   SELECT 'paid' AS outcome;
 END`;
 
-module.exports = {
-  async up(queryInterface) {
-    // A procedure keeps the sql_mode it was made under: the app's strict one, whatever the server's global mode.
-    await queryInterface.sequelize.query(`SET SESSION sql_mode = '${SQL_MODE}'`);
-    await queryInterface.sequelize.query('DROP PROCEDURE IF EXISTS gift_pay');
-    await queryInterface.sequelize.query(CREATE);
-  },
-
-  async down(queryInterface) {
-    await queryInterface.sequelize.query('DROP PROCEDURE IF EXISTS gift_pay');
-  },
-};
+module.exports = procedureMigration('gift_pay', CREATE);

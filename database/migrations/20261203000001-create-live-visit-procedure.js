@@ -1,6 +1,6 @@
 'use strict';
 
-const { SQL_MODE } = require('../config');
+const { procedureMigration } = require('../procedure');
 
 // A viewer's first visit to a live in one round trip (service.live.recordVisit): +1 look_count and the live_user row,
 // in one transaction run by the server, or nothing; the unique (user_id, live_id) index decides between visits at the
@@ -32,15 +32,4 @@ visit: BEGIN
   SELECT 1 AS first;
 END`;
 
-module.exports = {
-  async up(queryInterface) {
-    // A procedure keeps the sql_mode it was made under: the app's strict one, whatever the server's global mode.
-    await queryInterface.sequelize.query(`SET SESSION sql_mode = '${SQL_MODE}'`);
-    await queryInterface.sequelize.query('DROP PROCEDURE IF EXISTS live_visit');
-    await queryInterface.sequelize.query(CREATE);
-  },
-
-  async down(queryInterface) {
-    await queryInterface.sequelize.query('DROP PROCEDURE IF EXISTS live_visit');
-  },
-};
+module.exports = procedureMigration('live_visit', CREATE);
