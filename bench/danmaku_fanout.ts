@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Meter } from './lib/proc';
 import { until } from '../test/lib/until';
-import { latencyStats, mb, Options, Result, round } from './lib/report';
+import { latencyStats, mb, Options, percentile, Result, round } from './lib/report';
 import { closeAll, connectUsers, isOk, joinAll, untilSilent, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';
 import { SioClient } from './lib/sio';
@@ -13,6 +13,7 @@ const RATE_LIMIT = { COMMENT_RATE_LIMIT: '100', COMMENT_RATE_WINDOW: '1' };
 
 interface Step {
   server: string;
+  round: number;
   viewers: number;
   sent: number;
   acknowledged: number;
@@ -29,6 +30,9 @@ interface Step {
 // Danmaku from 5 senders at 20 per second for 20 s to a room of N joined viewers; every viewer should get every one.
 export default async function danmakuFanout(options: Options): Promise<Result> {
   const sizes = options.smoke ? [ 20 ] : [ 1000, 2000 ];
+  // At 2000 viewers both servers spend most of their core on the fan-out, so one run's p99 is queueing noise (bare's
+  // own moved from 47.8 to 104.8 ms within one run): the 2-worker runs the targets read are repeated, medians compared.
+  const rounds = (workers: number) => (options.smoke || workers === 1 ? 1 : 3);
   const rate = options.smoke ? 10 : 20;
   const seconds = options.smoke ? 2 : 20;
   await resetData();
@@ -46,9 +50,11 @@ export default async function danmakuFanout(options: Options): Promise<Result> {
           await fanout(seeder, project, 'warm-up', 100, rate, 3, options);
         }
         // Bare and project alternate at each size, so the machine's noise falls on both.
-        for (const n of sizes) {
-          steps.push(await fanout(seeder, bare, 'bare socket.io', n, rate, seconds, options));
-          steps.push(await fanout(seeder, project, `project, ${workers} worker${workers > 1 ? 's' : ''}`, n, rate, seconds, options));
+        for (let round = 1; round <= rounds(workers); round++) {
+          for (const n of sizes) {
+            steps.push({ ...await fanout(seeder, bare, 'bare socket.io', n, rate, seconds, options), round });
+            steps.push({ ...await fanout(seeder, project, `project, ${workers} worker${workers > 1 ? 's' : ''}`, n, rate, seconds, options), round });
+          }
         }
       } finally {
         await project.stop();
@@ -61,7 +67,8 @@ export default async function danmakuFanout(options: Options): Promise<Result> {
   return report(steps, sizes, options);
 }
 
-async function fanout(seeder: Seeder, server: Server, name: string, n: number, rate: number, seconds: number, options: Options): Promise<Step> {
+async function fanout(seeder: Seeder, server: Server, name: string, n: number, rate: number, seconds: number,
+  options: Options): Promise<Omit<Step, 'round'>> {
   const room = await seedRoom(seeder, n + SENDERS, `danmaku${n}_${Date.now() % 1e6}`);
   const viewers = room.viewers.slice(0, n);
   const senderUsers = room.viewers.slice(n);
@@ -139,17 +146,21 @@ const cpuPerDelivery = (s: Step) => (1e6 * s.serverCpu) / Math.max(1, s.delivere
 function report(steps: Step[], sizes: number[], options: Options): Result {
   const projectSteps = steps.filter(s => s.server.startsWith('project'));
   const allDelivered = projectSteps.every(s => s.acknowledged === s.sent && s.delivered === s.expected);
-  // Each size's 2-worker run against the bare run measured right before it.
+  // Each size's 2-worker runs against the bare runs measured right before each of them: medians over the rounds.
+  const median = (values: number[]) => percentile([ ...values ].sort((a, b) => a - b), 50);
   const pairs = sizes.map(n => {
-    const project = steps.find(s => s.server === 'project, 2 workers' && s.viewers === n) as Step;
-    return { n, project, bare: steps[steps.indexOf(project) - 1] };
+    const projects = steps.filter(s => s.server === 'project, 2 workers' && s.viewers === n);
+    const bares = projects.map(project => steps[steps.indexOf(project) - 1]);
+    const of = (runs: Step[]) => ({ p99: median(runs.map(s => s.p99)), cpu: median(runs.map(cpuPerDelivery)), p99s: runs.map(s => round(s.p99, 1)) });
+    return { n, rounds: projects.length, project: of(projects), bare: of(bares) };
   });
   const ratio = (a: number, b: number) => round(a / b);
+  const spread = (values: number[]) => (values.length > 1 ? `; rounds: project ${values.join(', ')}` : '');
   return {
     scenario: 'danmaku-fanout',
-    columns: [ 'server', 'viewers', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'server CPU s', 'server CPU ms / 1000 deliveries', 'server peak RSS MB', 'client CPU s' ],
+    columns: [ 'server', 'round', 'viewers', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'server CPU s', 'server CPU ms / 1000 deliveries', 'server peak RSS MB', 'client CPU s' ],
     rows: steps.map(s => [
-      s.server, s.viewers, `${s.delivered} / ${s.expected}${s.acknowledged < s.sent ? ` (${s.sent - s.acknowledged} refused)` : ''}`,
+      s.server, s.round, s.viewers, `${s.delivered} / ${s.expected}${s.acknowledged < s.sent ? ` (${s.sent - s.acknowledged} refused)` : ''}`,
       round(s.p50, 1), round(s.p99, 1), round(s.max, 1), round(s.serverCpu), round(cpuPerDelivery(s)), s.serverPeakRssMb, round(s.clientCpu),
     ]),
     targets: [
@@ -158,19 +169,21 @@ function report(steps: Step[], sizes: number[], options: Options): Result {
         value: projectSteps.map(s => `${s.server} ${s.viewers}: ${round((100 * s.delivered) / Math.max(1, s.expected), 3)}%`).join(', '),
         met: allDelivered,
       },
-      ...pairs.map(({ n, project, bare }) => ({
+      ...pairs.map(({ n, rounds, project, bare }) => ({
         name: `p99 at ${n} viewers ≤ 1.5x bare (2 workers)`,
-        value: `${round(project.p99, 1)} ms vs bare ${round(bare.p99, 1)} ms (${ratio(project.p99, bare.p99)}x)`,
+        value: `${round(project.p99, 1)} ms vs bare ${round(bare.p99, 1)} ms (${ratio(project.p99, bare.p99)}x` +
+          `${rounds > 1 ? `, medians of ${rounds} rounds` : ''}${spread(project.p99s)}${rounds > 1 ? `, bare ${bare.p99s.join(', ')}` : ''})`,
         met: options.smoke || project.p99 <= 1.5 * bare.p99,
       })),
-      ...pairs.map(({ n, project, bare }) => ({
+      ...pairs.map(({ n, rounds, project, bare }) => ({
         name: `server CPU per delivered danmaku at ${n} viewers ≤ 1.5x bare (2 workers)`,
-        value: `${round(cpuPerDelivery(project))} vs ${round(cpuPerDelivery(bare))} ms per 1000 (${ratio(cpuPerDelivery(project), cpuPerDelivery(bare))}x)`,
-        met: options.smoke || cpuPerDelivery(project) <= 1.5 * cpuPerDelivery(bare),
+        value: `${round(project.cpu)} vs ${round(bare.cpu)} ms per 1000 (${ratio(project.cpu, bare.cpu)}x${rounds > 1 ? `, medians of ${rounds} rounds` : ''})`,
+        met: options.smoke || project.cpu <= 1.5 * bare.cpu,
       })),
     ],
     notes: [
       `${SENDERS} senders, ${steps[0].sent} danmaku each run; the project runs with COMMENT_RATE_LIMIT=100, COMMENT_RATE_WINDOW=1 (the default 5 per 3 s per user would refuse 4 per second)`,
+      'the 2-worker project and bare alternate in rounds (bare, project at 1000, then at 2000); the targets compare the medians of the rounds\' p99 and CPU per delivery, each project run against the bare run right before it; 1 worker runs one round',
       'latency: from the sender\'s emit to the viewer\'s receipt, both in the load generator (one clock)',
       'viewers join through joinLive with their tokens; sockets alternate between 127.0.0.1 and 127.0.0.2, so egg\'s sticky master splits them over both workers',
     ],

@@ -26,6 +26,8 @@ export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     // media-fanout plays up to 2000 players from one address, past the production caps (app/lib/connection_limits.ts).
     MEDIA_MAX_CONNECTIONS: '5000',
     MEDIA_MAX_CONNECTIONS_PER_IP: '5000',
+    // rest registers its login users (50 at full size) from one address, past the production 20 an hour.
+    REGISTER_RATE_LIMIT: '1000',
     TRUST_PROXY: 'false',
     CORS_ORIGINS: '*',
     ...extra,
