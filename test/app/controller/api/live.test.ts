@@ -260,6 +260,13 @@ describe('test/app/controller/api/live.test.ts', () => {
       assert.equal(res.body.data[0].id, live.id);
     });
 
+    it('sends no Content-Security-Policy: that is for pages, and building it parsed every request\'s User-Agent', async () => {
+      const res = await app.httpRequest().get('/api/live/list/1').set('user-agent', 'Mozilla/5.0')
+        .expect(200);
+      assert.equal(res.headers['content-security-policy'], undefined);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    });
+
     it('answers an empty page past the end', async () => {
       const res = await app.httpRequest().get('/api/live/list/100000000').expect(200);
       assert.deepEqual(res.body, { msg: 'ok', data: [] });
