@@ -62,6 +62,8 @@ describe('test/admin_console.test.ts', () => {
     // The refresh (every 3 s) rewrites the streams table from GET /admin/api/stats.
     const before = await page.textContent('#updated');
     await page.waitForFunction(text => document.getElementById('updated')?.textContent !== text, before, { timeout: 15000 });
+    // The console's own clock, whatever the browser's language (headless Chromium's is English): 07:44:56, not 7:44:56 AM.
+    assert.match(await page.textContent('#updated') ?? '', /^\d{2}:\d{2}:\d{2}$/);
     const row = page.locator('#streams tr', { hasText: `#${room.id} ` });
     assert.equal(await row.count(), 1);
     assert.match(await row.textContent() ?? '', /\d+ kbit\/s/);

@@ -52,7 +52,7 @@
     if (!stats.media.answered) state = '媒体服务器未应答';
     else if (!stats.media.enabled) state = '媒体服务器未开启';
     document.getElementById('media-state').textContent = state;
-    document.getElementById('updated').textContent = new Date(stats.time).toLocaleTimeString();
+    document.getElementById('updated').textContent = new Date(stats.time).toLocaleTimeString('zh-CN', { hour12: false });
   }
 
   async function refresh() {
