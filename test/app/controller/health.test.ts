@@ -25,6 +25,12 @@ describe('test/app/controller/health.test.ts', () => {
       const res = await app.httpRequest().get('/healthz').expect(200);
       assert.deepEqual(res.body, { msg: 'ok', data: 'ok' });
     });
+
+    it('sends no Content-Security-Policy: only HTML answers carry one', async () => {
+      const res = await app.httpRequest().get('/healthz').set('user-agent', 'Mozilla/5.0')
+        .expect(200);
+      assert.equal(res.headers['content-security-policy'], undefined);
+    });
   });
 
   describe('GET /readyz', () => {

@@ -260,7 +260,7 @@ describe('test/app/controller/api/live.test.ts', () => {
       assert.equal(res.body.data[0].id, live.id);
     });
 
-    it('sends no Content-Security-Policy: that is for pages, and building it parsed every request\'s User-Agent', async () => {
+    it('sends no Content-Security-Policy: only HTML answers carry one, and building it parsed the User-Agent', async () => {
       const res = await app.httpRequest().get('/api/live/list/1').set('user-agent', 'Mozilla/5.0')
         .expect(200);
       assert.equal(res.headers['content-security-policy'], undefined);
