@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Meter } from './lib/proc';
 import { until } from '../test/lib/until';
-import { latencyStats, mb, Options, percentile, Result, round } from './lib/report';
+import { latencyStats, mb, median, Options, Result, round } from './lib/report';
 import { closeAll, connectUsers, isOk, joinAll, untilSilent, seedRoom } from './lib/room';
 import { Seeder } from './lib/seed';
 import { SioClient } from './lib/sio';
@@ -147,7 +147,6 @@ function report(steps: Step[], sizes: number[], options: Options): Result {
   const projectSteps = steps.filter(s => s.server.startsWith('project'));
   const allDelivered = projectSteps.every(s => s.acknowledged === s.sent && s.delivered === s.expected);
   // Each size's 2-worker runs against the bare runs measured right before each of them: medians over the rounds.
-  const median = (values: number[]) => percentile([ ...values ].sort((a, b) => a - b), 50);
   const pairs = sizes.map(n => {
     const projects = steps.filter(s => s.server === 'project, 2 workers' && s.viewers === n);
     const bares = projects.map(project => steps[steps.indexOf(project) - 1]);
@@ -155,7 +154,7 @@ function report(steps: Step[], sizes: number[], options: Options): Result {
     return { n, rounds: projects.length, project: of(projects), bare: of(bares) };
   });
   const ratio = (a: number, b: number) => round(a / b);
-  const spread = (values: number[]) => (values.length > 1 ? `; rounds: project ${values.join(', ')}` : '');
+  const ofRounds = (rounds: number, detail = '') => (rounds > 1 ? `, medians of ${rounds} rounds${detail}` : '');
   return {
     scenario: 'danmaku-fanout',
     columns: [ 'server', 'round', 'viewers', 'delivered / expected', 'p50 ms', 'p99 ms', 'max ms', 'server CPU s', 'server CPU ms / 1000 deliveries', 'server peak RSS MB', 'client CPU s' ],
@@ -172,12 +171,12 @@ function report(steps: Step[], sizes: number[], options: Options): Result {
       ...pairs.map(({ n, rounds, project, bare }) => ({
         name: `p99 at ${n} viewers ≤ 1.5x bare (2 workers)`,
         value: `${round(project.p99, 1)} ms vs bare ${round(bare.p99, 1)} ms (${ratio(project.p99, bare.p99)}x` +
-          `${rounds > 1 ? `, medians of ${rounds} rounds` : ''}${spread(project.p99s)}${rounds > 1 ? `, bare ${bare.p99s.join(', ')}` : ''})`,
+          `${ofRounds(rounds, `; rounds: project ${project.p99s.join(', ')}, bare ${bare.p99s.join(', ')}`)})`,
         met: options.smoke || project.p99 <= 1.5 * bare.p99,
       })),
       ...pairs.map(({ n, rounds, project, bare }) => ({
         name: `server CPU per delivered danmaku at ${n} viewers ≤ 1.5x bare (2 workers)`,
-        value: `${round(project.cpu)} vs ${round(bare.cpu)} ms per 1000 (${ratio(project.cpu, bare.cpu)}x${rounds > 1 ? `, medians of ${rounds} rounds` : ''})`,
+        value: `${round(project.cpu)} vs ${round(bare.cpu)} ms per 1000 (${ratio(project.cpu, bare.cpu)}x${ofRounds(rounds)})`,
         met: options.smoke || project.cpu <= 1.5 * bare.cpu,
       })),
     ],

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mb, Options, percentile, Result, round } from './lib/report';
+import { mb, median, Options, Result, round } from './lib/report';
 import { closeAll, connectUsers, joinAll, untilSilent, seedRoom, Room } from './lib/room';
 import { Seeder } from './lib/seed';
 import { Memory, resetData, Server, startBaseline, startProject } from './lib/servers';
@@ -44,7 +44,6 @@ export default async function idleMemory(options: Options): Promise<Result> {
   } finally {
     await seeder.close();
   }
-  const median = (values: number[]) => percentile([ ...values ].sort((a, b) => a - b), 50);
   const step = (server: string, done: Round[]): Step => ({
     server, viewers: n, rounds: done, rss: median(done.map(r => r.rss)), heap: median(done.map(r => r.heap)),
   });

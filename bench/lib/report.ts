@@ -35,6 +35,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
+// The middle of a few rounds' figures (unsorted).
+export function median(values: number[]): number {
+  return percentile([ ...values ].sort((a, b) => a - b), 50);
+}
+
 export function latencyStats(samples: number[]) {
   const sorted = Float64Array.from(samples).sort();
   const list = Array.from(sorted);
