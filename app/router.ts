@@ -1,5 +1,6 @@
 import { Application } from 'egg';
 import adminRoutes from './router/admin';
+import { routeGroup } from './lib/route_group';
 
 export default (app: Application) => {
   const { router, controller, middleware, io } = app;
@@ -18,27 +19,33 @@ export default (app: Application) => {
   router.get('/live/:id', frontCsp, controller.front.room.show);
   router.get('/studio', frontCsp, controller.front.studio.index);
 
-  router.post('/api/reg', registerLimit, controller.api.user.reg);
-  router.post('/api/login', controller.api.user.login);
-  router.post('/api/logout', auth, controller.api.user.logout);
-  router.get('/api/user/info', auth, controller.api.user.info);
-
-  router.post('/api/live/create', auth, createLimit, controller.api.live.save);
-  router.post('/api/live/changestatus', auth, statusLimit, controller.api.live.changestatus);
-  router.get('/api/live/list/:page', controller.api.live.list);
-  router.get('/api/live/read/:id', controller.api.live.read);
+  // The course's API in route groups by resource, as the console has its own (app/lib/route_group.ts): a request is
+  // matched against its group's routes only. The rooms, the busiest:
+  const live = routeGroup(app, '/api/live');
+  live.post('/api/live/create', auth, createLimit, controller.api.live.save);
+  live.post('/api/live/changestatus', auth, statusLimit, controller.api.live.changestatus);
+  live.get('/api/live/list/:page', controller.api.live.list);
+  live.get('/api/live/read/:id', controller.api.live.read);
   // Moderation by a room's owner and moderators (README, "Moderation").
-  router.post('/api/live/moderator', auth, controller.api.moderation.moderator);
-  router.post('/api/live/mute', auth, controller.api.moderation.mute);
-  router.post('/api/live/kick', auth, controller.api.moderation.kick);
-  router.post('/api/live/hidecomment', auth, controller.api.moderation.hidecomment);
+  live.post('/api/live/moderator', auth, controller.api.moderation.moderator);
+  live.post('/api/live/mute', auth, controller.api.moderation.mute);
+  live.post('/api/live/kick', auth, controller.api.moderation.kick);
+  live.post('/api/live/hidecomment', auth, controller.api.moderation.hidecomment);
 
-  router.get('/api/gift/list', controller.api.gift.list);
-  router.post('/api/gift/wxpay', auth, orderLimit, controller.api.gift.wxpay);
+  const gift = routeGroup(app, '/api/gift');
+  gift.get('/api/gift/list', controller.api.gift.list);
+  gift.post('/api/gift/wxpay', auth, orderLimit, controller.api.gift.wxpay);
   // Called by WeChat Pay's servers: no token, its own signature instead.
-  router.post('/api/gift/notify', controller.api.gift.notify);
+  gift.post('/api/gift/notify', controller.api.gift.notify);
 
-  router.post('/api/upload', auth, uploadLimit, controller.api.upload.save);
+  // Accounts and uploads.
+  const api = routeGroup(app, '/api');
+  api.post('/api/reg', registerLimit, controller.api.user.reg);
+  api.post('/api/login', controller.api.user.login);
+  api.post('/api/logout', auth, controller.api.user.logout);
+  api.get('/api/user/info', auth, controller.api.user.info);
+  api.post('/api/upload', auth, uploadLimit, controller.api.upload.save);
+
   // Only the names uploads are stored under: YYYY/MM/DD/<32 hex>.<ext>; anything else is a 404.
   router.get(/^\/public\/uploads\/(\d{4}\/\d{2}\/\d{2})\/([0-9a-f]{32})\.(jpg|png|gif|webp)$/, controller.api.upload.show);
 

@@ -1,9 +1,11 @@
 import { Application } from 'egg';
+import { routeGroup } from '../lib/route_group';
 
 // The console (/admin): the course's routes, with every change a POST carrying the form's CSRF token (the course
 // deleted with GETs). README, "The console".
 export default (app: Application) => {
-  const { router, controller, middleware } = app;
+  const { controller, middleware } = app;
+  const router = routeGroup(app, '/admin');
   const { admin } = controller;
   // Refusals as toasts on pages; adminAuth: a manager's session.
   const page = middleware.adminPage();
