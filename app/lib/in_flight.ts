@@ -9,13 +9,22 @@ export class InFlight {
   closing = false;
 
   async track<T>(work: () => Promise<T>): Promise<T> {
-    this.running++;
+    this.enter();
     try {
       return await work();
     } finally {
-      this.running--;
-      if (this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
+      this.leave();
     }
+  }
+
+  // A piece of work begins; leave() must follow it, in a finally (track() does both around a function).
+  enter(): void {
+    this.running++;
+  }
+
+  leave(): void {
+    this.running--;
+    if (this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   get size(): number {

@@ -36,4 +36,14 @@ describe('test/app/lib/in_flight.test.ts', () => {
     assert.equal(inFlight.size, 0);
     assert.equal(await inFlight.drain(10), 0);
   });
+
+  it('counts work marked by enter() and leave() (an HTTP request) like tracked work', async () => {
+    const inFlight = new InFlight();
+    inFlight.enter();
+    setTimeout(() => inFlight.leave(), 150);
+    const started = Date.now();
+    assert.equal(await inFlight.drain(5000), 0);
+    assert(Date.now() - started >= 100, 'drain resolved while the request was still under way');
+    assert.equal(inFlight.size, 0);
+  });
 });
