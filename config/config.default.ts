@@ -178,7 +178,10 @@ export function corsOrigins(value: string): string[] {
 // egg-cors (@koa/cors) options: a listed Origin is echoed back, any other gets no CORS headers (the browser refuses).
 function corsOptions(origins: string[]) {
   return {
-    origin: origins.includes('*') ? '*' : (ctx: Context) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
+    // A request without Origin is not a browser's cross-origin one: it gets no CORS headers (nor their cost).
+    origin: origins.includes('*') ?
+      (ctx: Context) => (ctx.get('origin') ? '*' : '') :
+      (ctx: Context) => (origins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
     allowMethods: 'GET,HEAD,POST',
     // Course clients send their token in a header of its own.
     allowHeaders: 'Content-Type,token,Authorization',
@@ -256,7 +259,7 @@ export default (appInfo: EggAppInfo) => {
     // fifth of a worker's time on the JSON API in `rest`.
     csp: {
       enable: true,
-      match: ctx => Boolean(ctx.response.is('html')),
+      match: ctx => String(ctx.response.get('Content-Type')).startsWith('text/html'),
       policy: {
         'default-src': "'self'",
         'script-src': "'self'",

@@ -39,6 +39,12 @@ describe('test/config/cors.test.ts', () => {
       assert.equal(res.headers['access-control-allow-origin'], '*');
       assert.deepEqual(res.body, { msg: 'fail', data: '您没有权限访问该接口!' });
     });
+
+    it('adds no CORS headers to a request that names no Origin (not a browser\'s cross-origin one)', async () => {
+      const res = await app.httpRequest().get('/api/gift/list').expect(200);
+      assert.equal(res.headers['access-control-allow-origin'], undefined);
+      assert.equal(res.body.msg, 'ok');
+    });
   });
 
   describe('listed origins', () => {
