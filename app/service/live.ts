@@ -138,8 +138,9 @@ export default class LiveService extends Service {
 
   // The room with its owner's public fields and its moderators, or null (through this worker's cache).
   async read(id: number): Promise<LiveAnswer | null> {
-    const { model, service } = this.ctx;
     return this.app.answerCache.get(answerKeys.read(id), async () => {
+      // Here, not above: ctx.model costs egg-sequelize an object per request, which a cached answer does without.
+      const { model, service } = this.ctx;
       const live = await model.Live.findByPk(id, {
         include: [{ model: model.User, attributes: [ 'id', 'username', 'avatar' ] }],
       });
