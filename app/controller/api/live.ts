@@ -49,13 +49,8 @@ export default class LiveController extends Controller {
     const ctx: Context = this.ctx;
     const params = { id: ctx.params.id };
     ctx.validate({ id: integer(1, MAX_ID) }, params);
-    const live = await service.live.read(params.id);
-    if (!live) ctx.throw(404, '当前直播间不存在');
-    if (live.status === LiveStatus.Ended) {
-      ctx.apiSuccess({ data: live, sign: null, play_url: null, ws_play_url: null });
-      return;
-    }
-    const sign = service.live.sign('play', live.key);
-    ctx.apiSuccess({ data: live, sign, ...service.live.playUrls(live.key, sign) });
+    const json = await service.live.readJson(params.id);
+    if (json === null) ctx.throw(404, '当前直播间不存在');
+    ctx.apiSuccessJson(json);
   }
 }

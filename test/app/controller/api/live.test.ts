@@ -366,6 +366,33 @@ describe('test/app/controller/api/live.test.ts', () => {
       assert.equal((await firstPage()).find(live => live.id === room.id)?.look_count, 7);
     });
 
+    it('signs a room once a second per host: one reply within a second, the next second a new signature', async () => {
+      const room = await createRoom();
+      const media = app.config.media;
+      let now = Date.UTC(2026, 11, 3, 12, 0, 0, 100);
+      mm(Date, 'now', () => now);
+      const first = await read(room.id);
+      const expires = Number(first.sign.split('-')[0]);
+      assert.equal(expires, Math.floor(now / 1000) + media.signTtl);
+      now += 850;
+      assert.deepEqual(await read(room.id), first);
+
+      now += 100;
+      const next = await read(room.id);
+      assert.equal(Number(next.sign.split('-')[0]), expires + 1);
+      assert.equal(checkStreamSign(media, 'play', streamPath(room.key), next.sign, now), null);
+      assert.equal(next.play_url, `http://127.0.0.1:${media.flvPort}/live/${room.key}.flv?sign=${next.sign}`);
+
+      // Another host within the same second: its own URLs, the same signature; then the first host's again.
+      const res = await app.httpRequest().get(`/api/live/read/${room.id}`).set('Host', 'live.example.com:7001')
+        .expect(200);
+      const other = res.body.data;
+      assert.equal(other.sign, next.sign);
+      assert.equal(other.play_url, `http://live.example.com:${media.flvPort}/live/${room.key}.flv?sign=${next.sign}`);
+      assert.equal(other.ws_play_url, `ws://live.example.com:${media.flvPort}/live/${room.key}.flv?sign=${next.sign}`);
+      assert.deepEqual(await read(room.id), next);
+    });
+
     it('drops a room\'s cached answers and the list pages when it is created or changes status, at once', async () => {
       const room = await createRoom();
       assert.equal((await read(room.id)).data.status, LiveStatus.NotStarted);
