@@ -11,15 +11,18 @@ export function formatDateTime(date: Date, offset: string): string {
     `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
 }
 
+// The UTC offset such as '+08:00' the connection stores and reads times at (config.sequelize.timezone: MYSQL_TIMEZONE).
+export function connectionOffset(sequelize: unknown): string {
+  return (sequelize as { options: Options }).options.timezone || '+00:00';
+}
+
 // created_time reads as the course's model shows it: a local date-time string, not an ISO instant.
 export function createdTime(): ModelAttributeColumnOptions<Model> {
   return {
     type: DataTypes.DATE,
     get(this: Model) {
       const value = this.getDataValue('created_time') as Date | null;
-      // The offset the connection stores times in (config.sequelize.timezone).
-      const { timezone } = (this.sequelize as unknown as { options: Options }).options;
-      return value ? formatDateTime(value, timezone || '+00:00') : value;
+      return value ? formatDateTime(value, connectionOffset(this.sequelize)) : value;
     },
   };
 }

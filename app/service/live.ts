@@ -1,6 +1,6 @@
 import { Context, Service } from 'egg';
-import { InferAttributes, Options, QueryTypes, WhereOptions } from 'sequelize';
-import { formatDateTime } from '../common/columns';
+import { InferAttributes, QueryTypes, WhereOptions } from 'sequelize';
+import { connectionOffset, formatDateTime } from '../common/columns';
 import { jsonObject } from '../common/json_text';
 import { MEDIA_CUT, MediaCut } from '../common/media_messages';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
@@ -171,9 +171,8 @@ export default class LiveService extends Service {
       if (!row) return null;
       // As the model serialises it (the created_time getter first), so the text is the same as ever.
       const { created_time, user, ...columns } = row;
-      const { timezone } = (model as unknown as { options: Options }).options;
       const live: LiveAnswer = {
-        created_time: formatDateTime(created_time, timezone || '+00:00'), ...columns, user: user.id === null ? null : user, moderators,
+        created_time: formatDateTime(created_time, connectionOffset(model)), ...columns, user: user.id === null ? null : user, moderators,
       };
       return { live, json: JSON.stringify(live) };
     });
@@ -190,7 +189,7 @@ export default class LiveService extends Service {
     const second = Math.floor(now / 1000);
     const host = this.mediaHost();
     if (room.reply?.second === second && room.reply.host === host) return room.reply.json;
-    const sign = signStream(this.config.media, 'play', live.key, now);
+    const sign = this.sign('play', live.key, now);
     room.reply = { second, host, json: jsonObject({ data: json }, { sign, ...this.playUrls(live.key, sign) }) };
     return room.reply.json;
   }
@@ -201,8 +200,8 @@ export default class LiveService extends Service {
     this.app.messenger.sendToApp(LIVE_CHANGED, { id } satisfies LiveChanged);
   }
 
-  sign(action: StreamAction, key: string): string {
-    return signStream(this.config.media, action, key);
+  sign(action: StreamAction, key: string, now = Date.now()): string {
+    return signStream(this.config.media, action, key, now);
   }
 
   // Where clients reach the media server: PUBLIC_HOST, else the host this request was sent to.

@@ -1,7 +1,7 @@
 import { Service } from 'egg';
-import { Op, Options, QueryTypes, WhereOptions } from 'sequelize';
+import { Op, QueryTypes, WhereOptions } from 'sequelize';
 import { Order, OrderStatus } from '../model/order';
-import { formatDateTime } from '../common/columns';
+import { connectionOffset, formatDateTime } from '../common/columns';
 import { AppPayParams, NotificationHeaders, Wxpay, wxpayOf, WxpayTransaction } from '../lib/wxpay';
 import { coins, ordersPaid } from '../lib/metrics';
 
@@ -110,12 +110,12 @@ export default class OrderService extends Service {
     const reported = new Date(transaction.success_time ?? Date.now());
     const paidAt = Number.isNaN(reported.getTime()) ? new Date() : reported;
     // Raw replacements would write a Date in UTC; the column holds times at the connection's offset, as the models do.
-    const { timezone } = (model as unknown as { options: Options }).options;
+    const offset = connectionOffset(model);
     // Tracked: a shutdown lets the transaction finish (reconcile runs it outside any request).
     const credited = await this.app.inFlight.track(() => model.transaction(async t => {
       const replacements = {
         id: order.id, userId: order.user_id, coin: order.coin, note: `订单 ${no}`,
-        transactionId: transaction.transaction_id ?? null, paidAt: formatDateTime(paidAt, timezone || '+00:00'),
+        transactionId: transaction.transaction_id ?? null, paidAt: formatDateTime(paidAt, offset),
       };
       const [ , changed ] = await model.query(MARK_PAID, { replacements, type: QueryTypes.UPDATE, transaction: t });
       if (changed !== 1) return false;

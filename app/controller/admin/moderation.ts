@@ -1,7 +1,7 @@
 import { AdminController } from '../../lib/admin_controller';
 import { MODERATION_RULES, ModerationAction } from '../../common/moderation';
 import { integer, MAX_ID } from '../../common/validation';
-import { formatDateTime } from '../../common/columns';
+import { connectionOffset, formatDateTime } from '../../common/columns';
 
 export const ACTION_NAMES: Record<ModerationAction, string> = {
   mute: '禁言', unmute: '解除禁言', kick: '踢出', ban: '禁用', unban: '解禁', hide: '隐藏弹幕',
@@ -18,7 +18,7 @@ export default class ModerationController extends AdminController {
     const userId = id(ctx.query.user);
     const paging = this.paging();
     const { rows, count } = await service.moderation.records({ ...paging, liveId, userId });
-    const offset = (this.app.config.sequelize as { timezone?: string }).timezone;
+    const offset = connectionOffset(this.app.model);
     await this.table('管理记录', {
       search: { name: 'user', value: userId ?? '', placeholder: '用户ID', hidden: liveId ? [{ name: 'live', value: liveId }] : [] },
       columns: [ 'ID', '时间', '操作者', '操作', '用户', '直播间', '截止', '原因' ],
@@ -31,7 +31,7 @@ export default class ModerationController extends AdminController {
           row.user ? { text: row.user.username, href: `/admin/moderation?user=${row.user.id}` } : { text: row.user_id ?? '' },
           row.live ? { text: `#${row.live.id} ${row.live.title}`, href: `/admin/live/${row.live.id}` } : { text: row.live_id ?? '' },
           // As created_time reads: in the connection's time zone.
-          { text: row.until ? formatDateTime(row.until, offset || '+00:00') : '' },
+          { text: row.until ? formatDateTime(row.until, offset) : '' },
           { text: row.comment_id ? `弹幕 #${row.comment_id} ${row.reason}` : row.reason },
         ],
       })),

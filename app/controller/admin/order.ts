@@ -1,6 +1,6 @@
 import { AdminController } from '../../lib/admin_controller';
 import { ORDER_STATUSES, OrderStatus } from '../../model/order';
-import { formatDateTime } from '../../common/columns';
+import { connectionOffset, formatDateTime } from '../../common/columns';
 
 const STATUS_NAMES: Record<OrderStatus, string> = { pending: '待支付', success: '已支付', fail: '已关闭' };
 const STATUS_TONES: Record<OrderStatus, string> = { pending: 'amber', success: 'green', fail: 'grey' };
@@ -19,7 +19,7 @@ export default class OrderController extends AdminController {
       return `/admin/order${params.size ? `?${params}` : ''}`;
     };
     // paid_at as created_time reads: in the connection's time zone.
-    const offset = (this.app.config.sequelize as { timezone?: string }).timezone;
+    const offset = connectionOffset(this.app.model);
     await this.table('订单列表', {
       tabs: [{ name: '全部', url: query(), active: !status }, ...ORDER_STATUSES.map(name => ({ name: STATUS_NAMES[name], url: query(name), active: name === status })) ],
       search: { name: 'user', value: user, placeholder: '用户ID或用户名', hidden: status ? [{ name: 'status', value: status }] : [] },
@@ -33,7 +33,7 @@ export default class OrderController extends AdminController {
           { text: order.coin },
           { text: STATUS_NAMES[order.status], badge: STATUS_TONES[order.status] },
           { text: order.transaction_id ?? '' },
-          { text: order.paid_at ? formatDateTime(order.paid_at, offset || '+00:00') : '' },
+          { text: order.paid_at ? formatDateTime(order.paid_at, offset) : '' },
           { text: order.created_time },
         ],
       })),

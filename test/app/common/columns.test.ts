@@ -1,5 +1,6 @@
 import assert from 'node:assert';
-import { formatDateTime } from '../../../app/common/columns';
+import { app } from 'egg-mock/bootstrap';
+import { connectionOffset, formatDateTime } from '../../../app/common/columns';
 
 describe('test/app/common/columns.test.ts', () => {
   const instant = new Date('2024-12-31T17:05:09.999Z');
@@ -14,4 +15,11 @@ describe('test/app/common/columns.test.ts', () => {
     assert.equal(formatDateTime(instant, 'Asia/Shanghai'), '2024-12-31 17:05:09');
     assert.equal(formatDateTime(instant, '+8'), '2024-12-31 17:05:09');
   });
+
+  it('reads the connection\'s offset off the Sequelize instance, UTC when it names none', () => {
+    assert.equal(connectionOffset(app.model), (app.config.sequelize as { timezone?: string }).timezone || '+00:00');
+    assert.equal(connectionOffset({ options: { timezone: '-05:30' } }), '-05:30');
+    assert.equal(connectionOffset({ options: {} }), '+00:00');
+  });
 });
+
