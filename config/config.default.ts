@@ -250,10 +250,17 @@ export default (appInfo: EggAppInfo) => {
 
   // The REST API and the sockets carry a token header and no session cookie, so there is nothing there for CSRF to
   // forge; the server-rendered pages (the console under /admin) use a cookie session, and every form there is checked.
+  const onConsole = (ctx: Context) => ctx.path.startsWith('/admin');
+  // The session middleware runs on the console's requests only: nothing else reads a session, and on the API it was a
+  // ContextSession made per request and the property (among egg's, the router's and egg-security's) that turned each
+  // request's context into a slow, dictionary-mode object in V8 (bench/README.md, "The request context").
+  config.session = {
+    match: onConsole,
+  };
   config.security = {
     csrf: {
       enable: true,
-      ignore: ctx => !ctx.path.startsWith('/admin'),
+      ignore: ctx => !onConsole(ctx),
     },
     // Pages run the app's own scripts and styles only (no inline ones, no CDN). The web front's pages add, per request,
     // the media server's origin and the app's WebSocket to connect-src (app/middleware/front_csp.ts); video plays

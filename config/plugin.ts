@@ -1,6 +1,9 @@
 import { EggPlugin } from 'egg';
 
 const plugin: EggPlugin = {
+  // Egg's i18n plugin set ctx.locals on every request for translations nothing here uses: its messages are the course's
+  // Chinese, as its clients show them.
+  i18n: false,
   sequelize: {
     enable: true,
     package: 'egg-sequelize',
