@@ -16,11 +16,12 @@ export default {
     this.body = { msg, data };
   },
 
-  // The same envelope around data serialised beforehand (a cached answer): the bytes apiSuccess(data) would send.
-  apiSuccessJson(this: Context, json: string, msg = 'ok') {
+  // The same envelope made beforehand (a cached answer, app/common/json_text.ts's successBytes): the bytes
+  // apiSuccess(data) would send.
+  apiSuccessBytes(this: Context, body: Buffer) {
     this.status = 200;
     this.type = 'json';
-    this.body = `{"msg":${JSON.stringify(msg)},"data":${json}}`;
+    this.body = body;
   },
 
   // The course envelope for failures: {msg: 'fail', data: '<message>'} with a 4xx status.

@@ -1,7 +1,7 @@
 import { Context, Service } from 'egg';
 import { InferAttributes, QueryTypes, WhereOptions } from 'sequelize';
 import { connectionOffset, formatDateTime } from '../common/columns';
-import { jsonObject } from '../common/json_text';
+import { jsonObject, successBytes } from '../common/json_text';
 import { MEDIA_CUT, MediaCut } from '../common/media_messages';
 import { ROOM_KEY_LENGTH, signStream, STREAM_APP, streamPath, StreamAction } from '../common/media_sign';
 import { procedureRow } from '../common/procedure';
@@ -35,7 +35,9 @@ type LiveRow = Omit<InferAttributes<Live>, 'created_time'> & { created_time: Dat
 export interface RoomAnswer {
   live: LiveAnswer;
   json: string;
-  reply?: { second: number; host: string; json: string };
+  // GET /api/live/read/:id's reply: while the room has not ended, made anew each second (its signature) and host name.
+  reply?: { second: number; host: string; body: Buffer };
+  ended?: Buffer;
 }
 
 export default class LiveService extends Service {
@@ -138,9 +140,10 @@ export default class LiveService extends Service {
     });
   }
 
-  // Newest first, PAGE_SIZE a page, optionally only rooms in one status: as JSON text, through this worker's cache
-  // (serialised once per cached page, not once per request: on the lobby page that was a sixth of a request's CPU).
-  async listJson(page: number, status?: LiveStatus): Promise<string> {
+  // Newest first, PAGE_SIZE a page, optionally only rooms in one status: GET /api/live/list/:page's reply, through this
+  // worker's cache (serialised once per cached page, not once per request: on the lobby page that was a sixth of a
+  // request's CPU).
+  async listReply(page: number, status?: LiveStatus): Promise<Buffer> {
     const where: WhereOptions<Live> = status === undefined ? {} : { status };
     return this.app.answerCache.get(answerKeys.list(page, status), async () => {
       const lives = await this.ctx.model.Live.findAll({
@@ -149,7 +152,7 @@ export default class LiveService extends Service {
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
-      return JSON.stringify(lives);
+      return successBytes(JSON.stringify(lives));
     });
   }
 
@@ -178,20 +181,23 @@ export default class LiveService extends Service {
     });
   }
 
-  // GET /api/live/read/:id's data as JSON text, or null: the room, and while it has not ended a play signature and
-  // the URLs to play it; made once a second per room (and host) rather than signed and serialised on every request.
-  async readJson(id: number): Promise<string | null> {
+  // GET /api/live/read/:id's reply, or null: the room, and while it has not ended a play signature and the URLs to
+  // play it; made once a second per room (and host) rather than signed and serialised on every request.
+  async readReply(id: number): Promise<Buffer | null> {
     const room = await this.readAnswer(id);
     if (!room) return null;
     const { live, json } = room;
-    if (live.status === LiveStatus.Ended) return jsonObject({ data: json }, { sign: null, play_url: null, ws_play_url: null });
+    if (live.status === LiveStatus.Ended) {
+      room.ended ??= successBytes(jsonObject({ data: json }, { sign: null, play_url: null, ws_play_url: null }));
+      return room.ended;
+    }
     const now = Date.now();
     const second = Math.floor(now / 1000);
     const host = this.mediaHost();
-    if (room.reply?.second === second && room.reply.host === host) return room.reply.json;
+    if (room.reply?.second === second && room.reply.host === host) return room.reply.body;
     const sign = this.sign('play', live.key, now);
-    room.reply = { second, host, json: jsonObject({ data: json }, { sign, ...this.playUrls(live.key, sign) }) };
-    return room.reply.json;
+    room.reply = { second, host, body: successBytes(jsonObject({ data: json }, { sign, ...this.playUrls(live.key, sign) })) };
+    return room.reply.body;
   }
 
   // Room `id` was created or changed status: its answers and the list pages go in every worker, this one's at once.

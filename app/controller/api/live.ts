@@ -40,7 +40,7 @@ export default class LiveController extends Controller {
     ctx.validate({ page: integer(1, MAX_PAGE) }, params);
     const query: { status?: string | LiveStatus } = { status: ctx.query.status };
     ctx.validate({ status: integer(LiveStatus.NotStarted, LiveStatus.Ended, { required: false }) }, query);
-    ctx.apiSuccessJson(await service.live.listJson(Number(params.page), query.status as LiveStatus | undefined));
+    ctx.apiSuccessBytes(await service.live.listReply(Number(params.page), query.status as LiveStatus | undefined));
   }
 
   // GET /api/live/read/:id: the room, its owner, and a play signature while the room has not ended.
@@ -49,8 +49,8 @@ export default class LiveController extends Controller {
     const ctx: Context = this.ctx;
     const params = { id: ctx.params.id };
     ctx.validate({ id: integer(1, MAX_ID) }, params);
-    const json = await service.live.readJson(params.id);
-    if (json === null) ctx.throw(404, '当前直播间不存在');
-    ctx.apiSuccessJson(json);
+    const reply = await service.live.readReply(params.id);
+    if (reply === null) ctx.throw(404, '当前直播间不存在');
+    ctx.apiSuccessBytes(reply);
   }
 }

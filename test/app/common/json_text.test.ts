@@ -1,5 +1,5 @@
 import assert from 'node:assert';
-import { jsonObject } from '../../../app/common/json_text';
+import { jsonObject, successBytes } from '../../../app/common/json_text';
 
 describe('test/app/common/json_text.test.ts', () => {
   it('makes the text JSON.stringify makes of the whole, the serialised members first, undefined ones left out', () => {
@@ -8,5 +8,11 @@ describe('test/app/common/json_text.test.ts', () => {
     assert.equal(text, JSON.stringify({ data: room, sign: '1-ab', play_url: null, n: 0 }));
     assert.equal(jsonObject({}), '{}');
     assert.equal(jsonObject({ 'a"b': '[]' }), JSON.stringify({ 'a"b': [] }));
+  });
+
+  it('makes the bytes of the course envelope around data serialised beforehand, as apiSuccess would send them', () => {
+    const data = [{ id: 1, title: '直播间 "一"', cover: null }];
+    assert.equal(successBytes(JSON.stringify(data)).toString('utf8'), JSON.stringify({ msg: 'ok', data }));
+    assert.equal(successBytes('"done"', '完成').toString('utf8'), JSON.stringify({ msg: '完成', data: 'done' }));
   });
 });
