@@ -253,7 +253,7 @@ export default (appInfo: EggAppInfo) => {
   const onConsole = (ctx: Context) => ctx.path.startsWith('/admin');
   // The session middleware runs on the console's requests only: nothing else reads a session, and on the API it was a
   // ContextSession made per request and the property (among egg's, the router's and egg-security's) that turned each
-  // request's context into a slow, dictionary-mode object in V8 (bench/README.md, "The request context").
+  // request's context into a slow, dictionary-mode object in V8 (bench/README.md, "What changed: the request context").
   config.session = {
     match: onConsole,
   };

@@ -11,9 +11,10 @@ setFlagsFromString('--allow-natives-syntax');
 const hasFastProperties = new Function('object', 'return %HasFastProperties(object)') as (object: object) => boolean;
 
 // Each request's context gains properties from Koa, egg, the router, egg-security and egg-core's service loader. Past
-// about 18 of them a property added by a computed key (a Symbol, as most plugins use) makes V8 turn the object into a
-// dictionary, and then every middleware's every ctx access on the busiest routes is a hash lookup: a fifth of a list
-// request's CPU (bench/README.md, "The request context"). It happened when the session middleware ran on every request.
+// 19 of them a property added by a computed key (a Symbol, as most plugins use) makes V8 turn the object into a
+// dictionary, and then every middleware's every ctx access on the busiest routes is a hash lookup: 12% of a list
+// request's CPU (bench/README.md, "What changed: the request context"). It happened when the session middleware and
+// egg-i18n ran on every request.
 describe('test/app/request_context.test.ts', () => {
   async function contextOf(send: () => Promise<unknown>): Promise<Context> {
     let seen: Context | undefined;

@@ -22,4 +22,3 @@ describe('test/app/common/columns.test.ts', () => {
     assert.equal(connectionOffset({ options: {} }), '+00:00');
   });
 });
-
