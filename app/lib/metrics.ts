@@ -1,5 +1,6 @@
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, MetricObjectWithValues, MetricValue, Registry } from 'prom-client';
 import { dependencyDown } from '../common/dependency_error';
+import { broadcastWrites } from './framed_broadcast';
 
 // Prometheus metrics. Each process (app worker, agent) counts into its own `processMetrics`; the worker that answers
 // /metrics gathers every process's over Egg's messenger and adds them up (prom-client's cluster.js speaks Node's
@@ -66,6 +67,19 @@ new Counter({
     const { playerBytes } = readers.media();
     if (playerBytes > playerBytesSeen) this.inc(playerBytes - playerBytesSeen);
     playerBytesSeen = Math.max(playerBytesSeen, playerBytes);
+  },
+});
+
+// path: framed (the room's frame written as it is, app/lib/framed_broadcast.ts), engine (through engine.io and ws).
+const broadcastWritesSeen = { framed: 0, engine: 0 };
+new Counter({
+  name: 'cilicl_socket_broadcast_writes_total', help: 'Room broadcasts written to a socket, by the path they took',
+  labelNames: [ 'path' ] as const, registers,
+  collect() {
+    for (const path of [ 'framed', 'engine' ] as const) {
+      if (broadcastWrites[path] > broadcastWritesSeen[path]) this.inc({ path }, broadcastWrites[path] - broadcastWritesSeen[path]);
+      broadcastWritesSeen[path] = broadcastWrites[path];
+    }
   },
 });
 

@@ -1,9 +1,11 @@
 import { Application, Context } from 'egg';
 import { Socket } from 'socket.io';
 import { sessionOf } from '../../lib/socket_session';
+import { frameBroadcasts } from '../../lib/framed_broadcast';
 
 // Connection middleware, the last: once its socket disconnects, takes the socket out of the online list of every live
-// it joined. A worker that dies runs none of this: the sweep schedule covers that.
+// it joined; meanwhile the room broadcasts it gets are framed once per room (app/lib/framed_broadcast.ts). A worker
+// that dies runs none of this: the sweep schedule covers that.
 //
 // It does not call next(). egg-socket.io's last step (lib/connectionMiddlewareInit.js) lets the connection in and then
 // waits for the disconnect, so a chain that runs through it keeps this Egg context (request, response, and an
@@ -18,6 +20,7 @@ export default (app: Application) => async function presence(ctx: Context) {
   if ((socket.client as unknown as { nsps: Record<string, unknown> }).nsps[socket.nsp.name]) {
     throw new Error(`[presence] connection ${socket.id} is already connected to ${socket.nsp.name}`);
   }
+  frameBroadcasts(socket);
   socket.once('disconnect', () => {
     leaveAll(app, socket).catch(err => app.coreLogger.error(err));
   });
