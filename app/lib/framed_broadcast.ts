@@ -12,8 +12,8 @@ import { Socket } from 'socket.io';
 // in one unmasked text frame, as ws sends it), kept on the encoded packets for the others, and each socket that can
 // take it as it is gets it in one write of those same bytes. A socket that cannot goes through socket.io's own path:
 // a polling or upgrading connection, one whose engine.io has packets waiting (they go first), one still writing its
-// last message (engine.io queues after it), one with per-message compression, one closing; and any packet that is
-// not a single text (binary attachments).
+// last message (engine.io queues after it), one with per-message compression, one closing; any packet that is not a
+// single text (binary attachments); and volatile broadcasts.
 
 // The parts of engine.io 3 (node_modules/engine.io/lib/socket.js, transports/websocket.js) and of the ws 7 it runs
 // on (node_modules/engine.io/node_modules/ws/lib/websocket.js) read here.
@@ -91,12 +91,15 @@ function writableWebSocket(socket: Socket): WsConnection | undefined {
   return ws;
 }
 
-// Deliveries of room broadcasts since the process started, by the way they went (cilicl_socket_broadcast_writes_total).
+// Room broadcasts handed to a socket since the process started, by the way they went (framed: written; engine: given to
+// socket.io's path, which may still drop a volatile one), as cilicl_socket_broadcast_writes_total.
 export const broadcastWrites = { framed: 0, engine: 0 };
 
-// One function for every socket (set as its own packet(), so sockets share it and keep no closure).
+// One function for every socket (set as its own packet(), so sockets share it and keep no closure). A volatile
+// broadcast goes through socket.io, which drops it while the transport is still writing: a framed write leaves the
+// transport writable, so a stalled client would get every one buffered.
 function framedPacket(this: Socket, packet: unknown, opts?: PacketOptions): void {
-  if (opts?.preEncoded && Array.isArray(packet)) {
+  if (opts?.preEncoded && !opts.volatile && Array.isArray(packet)) {
     const frame = frameOf(packet as Encoded);
     const ws = frame && writableWebSocket(this);
     if (ws) {

@@ -73,7 +73,7 @@ new Counter({
 // path: framed (the room's frame written as it is, app/lib/framed_broadcast.ts), engine (through engine.io and ws).
 const broadcastWritesSeen = { framed: 0, engine: 0 };
 new Counter({
-  name: 'cilicl_socket_broadcast_writes_total', help: 'Room broadcasts written to a socket, by the path they took',
+  name: 'cilicl_socket_broadcast_writes_total', help: 'Room broadcasts handed to a socket, by the path they took',
   labelNames: [ 'path' ] as const, registers,
   collect() {
     for (const path of [ 'framed', 'engine' ] as const) {
