@@ -7,6 +7,7 @@ import { WORDS_CHANGED } from './app/common/moderation';
 import { METRICS_SNAPSHOT } from './app/common/ops_messages';
 import { countDependencyError, processMetrics, readers } from './app/lib/metrics';
 import { answer } from './app/lib/process_ask';
+import { installServiceLoader } from './app/lib/service_loader';
 
 // Milliseconds a stopping worker waits for its socket events and requests under way: within egg-cluster's 5 s
 // (EGG_APP_CLOSE_TIMEOUT) before it kills the worker.
@@ -38,6 +39,8 @@ export default class AppBootHook implements IBoot {
   }
 
   async didLoad() {
+    // The services are loaded: ctx.service from here on is app/lib/service_loader.ts's, one small object a request.
+    installServiceLoader(this.app);
     // From a worker (create, changestatus) or the agent (a stream started or stopped): that room's answers go.
     this.app.messenger.on(LIVE_CHANGED, ({ id }: LiveChanged) => this.app.answerCache.forgetRoom(id));
     // From the worker where a manager changed a gift (app/service/gift.ts).
