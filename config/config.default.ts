@@ -289,6 +289,8 @@ export default (appInfo: EggAppInfo) => {
   // WebSocket-FLV, socket.io-client 2 (the version of the server's socket.io, whose own /socket.io/socket.io.js
   // engine.io refuses here) talks to the rooms.
   config.static = {
+    // Every folder is served under /public/: other requests skip egg-static's middleware (three awaited checks).
+    match: (ctx: Context) => ctx.path.startsWith('/public/'),
     dir: [
       path.join(appInfo.baseDir, 'app/public'),
       { prefix: '/public/vendor/mpegts/', dir: path.join(appInfo.baseDir, 'node_modules/mpegts.js/dist') },

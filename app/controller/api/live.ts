@@ -5,6 +5,10 @@ import { STATUS_CHANGES } from '../../service/live';
 
 // Beyond it, no page has a room.
 const MAX_PAGE = 100000000;
+// The rules of the two busiest routes, made once (egg-validate's parameter only fills in a default message on them).
+const LIST_PARAMS = { page: integer(1, MAX_PAGE) };
+const LIST_QUERY = { status: integer(LiveStatus.NotStarted, LiveStatus.Ended, { required: false }) };
+const READ_PARAMS = { id: integer(1, MAX_ID) };
 
 export default class LiveController extends Controller {
   // POST /api/live/create: a room for the caller and the broadcaster's publish signature.
@@ -37,9 +41,9 @@ export default class LiveController extends Controller {
   async list() {
     const { ctx, service } = this;
     const params = { page: ctx.params.page };
-    ctx.validate({ page: integer(1, MAX_PAGE) }, params);
+    ctx.validate(LIST_PARAMS, params);
     const query: { status?: string | LiveStatus } = { status: ctx.query.status };
-    ctx.validate({ status: integer(LiveStatus.NotStarted, LiveStatus.Ended, { required: false }) }, query);
+    ctx.validate(LIST_QUERY, query);
     ctx.apiSuccessBytes(await service.live.listReply(Number(params.page), query.status as LiveStatus | undefined));
   }
 
@@ -48,7 +52,7 @@ export default class LiveController extends Controller {
     const { service } = this;
     const ctx: Context = this.ctx;
     const params = { id: ctx.params.id };
-    ctx.validate({ id: integer(1, MAX_ID) }, params);
+    ctx.validate(READ_PARAMS, params);
     const reply = await service.live.readReply(params.id);
     if (reply === null) ctx.throw(404, '当前直播间不存在');
     ctx.apiSuccessBytes(reply);
