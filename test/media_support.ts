@@ -1,16 +1,46 @@
 import { once } from 'node:events';
-import net, { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOSED, playFlv, playWsFlv } from './lib/flv_player';
 import WebSocket from 'ws';
 
-// Ports nobody listens on right now, for a media server of the test's own.
+// The kernel's range for the local ports of outgoing connections (Linux's usual one where it cannot be read).
+function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [ low, high ] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)
+      .map(Number);
+    if (low > 0 && high >= low) return { low, high };
+  } catch {
+    // not Linux
+  }
+  return { low: 32768, high: 60999 };
+}
+
+async function canListen(port: number): Promise<boolean> {
+  const server = net.createServer();
+  try {
+    server.listen(port);
+    await once(server, 'listening');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    server.close();
+  }
+}
+
+// Ports nobody listens on right now, for a server of the test's own. Below the ephemeral range: a port from it, as
+// listen(0) gives, can be taken by any outgoing connection (to MySQL, Redis, a player) before the server listens,
+// and an egg cluster then fails with EADDRINUSE.
 export async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  return port;
+  const { low, high } = ephemeralPorts();
+  const [ from, to ] = low > 11024 ? [ low - 10000, low ] : [ high + 1, Math.min(65536, high + 10001) ];
+  for (let tries = 0; tries < 100; tries++) {
+    const port = from + Math.floor(Math.random() * (to - from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${from}-${to - 1}`);
 }
 
 export interface FlvTag {
