@@ -1,8 +1,9 @@
 import { Context } from 'egg';
-import { httpDuration, httpRequests } from '../lib/metrics';
+import { httpDuration } from '../lib/metrics';
 
-// Counts and times every answer by the router's path pattern (ctx._matchedRoute); placed outside notfound and
-// errorHandler by app.ts, so the status is the one sent. It also keeps the request in app.inFlight for shutdown.
+// Times (and so counts: app/lib/metrics.ts) every answer by the router's path pattern (ctx._matchedRoute); placed
+// outside notfound and errorHandler by app.ts, so the status is the one sent. It also keeps the request in app.inFlight
+// for shutdown.
 export default () => async function httpMetrics(ctx: Context, next: () => Promise<void>) {
   const { inFlight } = ctx.app;
   const started = performance.now();
@@ -13,7 +14,6 @@ export default () => async function httpMetrics(ctx: Context, next: () => Promis
     inFlight.leave();
     const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
     const labels = { method: ctx.method, route: matched ? String(matched) : 'unmatched', status: String(ctx.status) };
-    httpRequests.inc(labels);
     httpDuration.observe(labels, (performance.now() - started) / 1000);
   }
 };
