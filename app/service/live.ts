@@ -142,10 +142,11 @@ export default class LiveService extends Service {
 
   // Newest first, PAGE_SIZE a page, optionally only rooms in one status: GET /api/live/list/:page's reply, through this
   // worker's cache (serialised once per cached page, not once per request: on the lobby page that was a sixth of a
-  // request's CPU).
-  async listReply(page: number, status?: LiveStatus): Promise<Buffer> {
-    const where: WhereOptions<Live> = status === undefined ? {} : { status };
+  // request's CPU). Not async, here and in readAnswer: the cache's promise is handed on as it is, where an async
+  // function's would wait two more turns of the microtask queue for it.
+  listReply(page: number, status?: LiveStatus): Promise<Buffer> {
     return this.app.answerCache.get(answerKeys.list(page, status), async () => {
+      const where: WhereOptions<Live> = status === undefined ? {} : { status };
       const lives = await this.ctx.model.Live.findAll({
         where,
         order: [[ 'id', 'DESC' ]],
@@ -163,7 +164,7 @@ export default class LiveService extends Service {
 
   // The same with its JSON text, serialised once per load rather than on every read. Plain SQL, as gifts pay: every
   // room's answer is loaded again each ANSWER_CACHE_TTL seconds, and through the models a load cost 3 ms of CPU.
-  async readAnswer(id: number): Promise<RoomAnswer | null> {
+  readAnswer(id: number): Promise<RoomAnswer | null> {
     return this.app.answerCache.get(answerKeys.read(id), async () => {
       // Here, not above: ctx.model costs egg-sequelize an object per request, which a cached answer does without.
       const { model, service } = this.ctx;
