@@ -67,6 +67,8 @@ function folderClass(folder: Folder, exportsMark: symbol): new (ctx: Context) =>
 }
 
 // Called once the services are loaded (the boot hook's didLoad): contexts made from then on get the shared getters.
+// The services are those of app.serviceClasses at that moment (egg-core reads it per context): an entry replaced
+// later is not seen; app.mockService is, as it patches the classes' prototypes.
 export function installServiceLoader(app: Application): void {
   const exportsMark = (app.loader as unknown as { FileLoader: FileLoaderStatic }).FileLoader.EXPORTS;
   const Services = folderClass((app as unknown as { serviceClasses: Folder }).serviceClasses, exportsMark);

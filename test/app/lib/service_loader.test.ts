@@ -37,6 +37,26 @@ describe('test/app/lib/service_loader.test.ts', () => {
     assert.deepStrictEqual(Object.keys(shared).sort(), names.sort());
   });
 
+  it('makes what egg-core\'s own loader makes, for every service of the app', () => {
+    const ctx = app.mockContext();
+    // egg-core's getter, still on the context below the one the loader put on top.
+    const eggCore = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(app.context), 'service')?.get;
+    assert(eggCore, 'egg-core\'s ctx.service below');
+    const theirs = eggCore.call(ctx) as Services;
+    const ours = ctx.service as unknown as Services;
+    assert.notStrictEqual(theirs, ours);
+    const names = Object.keys(serviceClasses());
+    // egg-core's getters are own, non-enumerable properties, beside its _ctx and _cache.
+    assert.deepStrictEqual(Object.getOwnPropertyNames(theirs).filter(name => !name.startsWith('_')).sort(), names.sort());
+    for (const name of names) {
+      const [ mine, its ] = [ ours[name] as { ctx: Context }, theirs[name] as { ctx: Context } ];
+      assert.notStrictEqual(mine, its, name);
+      assert.strictEqual(Object.getPrototypeOf(mine), Object.getPrototypeOf(its), name);
+      assert.strictEqual(mine.ctx, ctx, name);
+      assert.strictEqual(its.ctx, ctx, name);
+    }
+  });
+
   it('serves the services a controller asks for through the same object', async () => {
     // GET /api/live/list/1 reaches service.live through the controller's this.service.
     const res = await app.httpRequest().get('/api/live/list/1').expect(200);
@@ -65,9 +85,12 @@ describe('test/app/lib/service_loader.test.ts', () => {
     }
     class Inner extends Top {}
     const helpers = mark({ shout: (text: string) => text.toUpperCase() });
+    const plain = mark(function plain() {
+      return 'a function, not a class';
+    });
     const fake = {
       loader: app.loader,
-      serviceClasses: { top: mark(Top), folder: { inner: mark(Inner) }, helpers, answer: 42 },
+      serviceClasses: { top: mark(Top), folder: { inner: mark(Inner), deeper: { inner: mark(Inner) } }, helpers, plain, answer: 42 },
       context: { own: 'kept' },
     };
     installServiceLoader(fake as unknown as Application);
@@ -79,7 +102,11 @@ describe('test/app/lib/service_loader.test.ts', () => {
     assert(services.folder.inner instanceof Inner);
     assert.strictEqual(services.folder.inner.ctx, ctx);
     assert.strictEqual(services.folder, services.folder, 'a folder is made once per context too');
+    assert(services.folder.deeper.inner instanceof Inner);
+    assert.notStrictEqual(services.folder.deeper.inner, services.folder.inner);
+    assert.strictEqual(services.folder.deeper.inner.ctx, ctx);
     assert.strictEqual(services.helpers, helpers, 'an exported object is handed out as it is');
+    assert.strictEqual(services.plain, plain, 'so is an exported function that is not a class');
     assert.strictEqual(services.answer, 42);
   });
 });
