@@ -112,7 +112,7 @@ export default class ModerationService extends Service {
     return this.moderatorsOf(liveId);
   }
 
-  // The room's moderators, first appointed first. Plain SQL: every cached room read loads it (app/service/live.ts).
+  // The room's moderators, first appointed first (a room's read loads them with the room: app/service/live.ts).
   async moderatorsOf(liveId: number): Promise<ModeratorAnswer[]> {
     return this.ctx.model.query<ModeratorAnswer>(MODERATORS_OF, { replacements: { liveId }, type: QueryTypes.SELECT });
   }
