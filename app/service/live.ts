@@ -38,14 +38,10 @@ type LiveRow = Omit<InferAttributes<Live>, 'created_time'> & {
   owner_id: number | null; owner_username: string; owner_avatar: string;
   moderator_id: number | null; moderator_username: string; moderator_nickname: string; moderator_avatar: string;
 };
-// A room's read answer as cached: the room, the same as JSON text, and the last data of GET /api/live/read/:id made of
-// it (a play signature's expiry counts in seconds: every read of the room in one second, for one host, is the same).
+// A room's read answer as cached: the room, and the same as JSON text.
 export interface RoomAnswer {
   live: LiveAnswer;
   json: string;
-  // GET /api/live/read/:id's reply: while the room has not ended, made anew each second (its signature) and host name.
-  reply?: { second: number; host: string; body: Buffer };
-  ended?: Buffer;
 }
 
 export default class LiveService extends Service {
@@ -198,22 +194,28 @@ export default class LiveService extends Service {
   }
 
   // GET /api/live/read/:id's reply, or null: the room, and while it has not ended a play signature and the URLs to
-  // play it; made once a second per room (and host) rather than signed and serialised on every request.
+  // play it. A play signature's expiry counts in seconds, so every read of a room in one second, for one host, is the
+  // same reply: made once and kept by the answer cache for the rest of that second, not signed and serialised anew.
   async readReply(id: number): Promise<Buffer | null> {
-    const room = await this.readAnswer(id);
-    if (!room) return null;
-    const { live, json } = room;
-    if (live.status === LiveStatus.Ended) {
-      room.ended ??= successBytes(jsonObject({ data: json }, { sign: null, play_url: null, ws_play_url: null }));
-      return room.ended;
-    }
+    const cache = this.app.answerCache;
     const now = Date.now();
     const second = Math.floor(now / 1000);
     const host = this.mediaHost();
-    if (room.reply?.second === second && room.reply.host === host) return room.reply.body;
+    const kept = cache.reply(id, second, host);
+    if (kept !== undefined) return kept;
+    const generation = cache.replyGeneration();
+    const room = await this.readAnswer(id);
+    const body = room && this.replyOf(room, now);
+    cache.keepReply(id, { second, host, body }, generation);
+    return body;
+  }
+
+  private replyOf({ live, json }: RoomAnswer, now: number): Buffer {
+    if (live.status === LiveStatus.Ended) {
+      return successBytes(jsonObject({ data: json }, { sign: null, play_url: null, ws_play_url: null }));
+    }
     const sign = this.sign('play', live.key, now);
-    room.reply = { second, host, body: successBytes(jsonObject({ data: json }, { sign, ...this.playUrls(live.key, sign) })) };
-    return room.reply.body;
+    return successBytes(jsonObject({ data: json }, { sign, ...this.playUrls(live.key, sign) }));
   }
 
   // Room `id` was created or changed status: its answers and the list pages go in every worker, this one's at once.

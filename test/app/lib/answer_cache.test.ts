@@ -69,4 +69,51 @@ describe('test/app/lib/answer_cache.test.ts', () => {
       list_1_: 'new', list_2_1: 'new', list_1_3: 'new', gifts: 'old',
     });
   });
+
+  describe('read replies', () => {
+    const body = (text: string) => Buffer.from(text);
+
+    it('keeps a room\'s reply for its second and host only, and none while ttl is 0', () => {
+      const config = { ttl: 60, maxEntries: 10 };
+      const cache = new AnswerCache(config);
+      cache.keepReply(7, { second: 100, host: 'a.example', body: body('seven') }, cache.replyGeneration());
+      cache.keepReply(8, { second: 100, host: 'a.example', body: null }, cache.replyGeneration());
+      assert.equal(String(cache.reply(7, 100, 'a.example')), 'seven');
+      assert.equal(cache.reply(8, 100, 'a.example'), null);
+      assert.equal(cache.reply(7, 101, 'a.example'), undefined);
+      assert.equal(cache.reply(7, 100, 'b.example'), undefined);
+      assert.equal(cache.reply(9, 100, 'a.example'), undefined);
+      config.ttl = 0;
+      assert.equal(cache.reply(7, 100, 'a.example'), undefined);
+      cache.keepReply(9, { second: 100, host: 'a.example', body: body('nine') }, cache.replyGeneration());
+      config.ttl = 60;
+      assert.equal(cache.reply(9, 100, 'a.example'), undefined);
+    });
+
+    it('drops a forgotten room\'s reply, keeps no reply made while a room was forgotten, and clear() drops them all', () => {
+      const cache = new AnswerCache({ ttl: 60, maxEntries: 10 });
+      for (const id of [ 7, 8 ]) cache.keepReply(id, { second: 100, host: 'a', body: body(`old ${id}`) }, cache.replyGeneration());
+      cache.forgetRoom(7);
+      assert.equal(cache.reply(7, 100, 'a'), undefined);
+      assert.equal(String(cache.reply(8, 100, 'a')), 'old 8');
+
+      // A reply whose answer was asked for before the room changed is not kept: it was made of the old answer.
+      const asked = cache.replyGeneration();
+      cache.forgetRoom(7);
+      cache.keepReply(7, { second: 100, host: 'a', body: body('stale') }, asked);
+      assert.equal(cache.reply(7, 100, 'a'), undefined);
+      cache.keepReply(7, { second: 100, host: 'a', body: body('new') }, cache.replyGeneration());
+      assert.equal(String(cache.reply(7, 100, 'a')), 'new');
+
+      cache.clear();
+      assert.equal(cache.reply(7, 100, 'a'), undefined);
+      assert.equal(cache.reply(8, 100, 'a'), undefined);
+    });
+
+    it('holds at most maxEntries rooms\' replies, the first kept going first', () => {
+      const cache = new AnswerCache({ ttl: 60, maxEntries: 3 });
+      for (let id = 1; id <= 50; id++) cache.keepReply(id, { second: 100, host: 'a', body: body(String(id)) }, cache.replyGeneration());
+      assert.deepEqual([ 1, 47, 48, 49, 50 ].map(id => cache.reply(id, 100, 'a')?.toString()), [ undefined, undefined, '48', '49', '50' ]);
+    });
+  });
 });
