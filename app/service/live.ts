@@ -210,12 +210,11 @@ export default class LiveService extends Service {
     return body;
   }
 
+  // An ended room has nothing to play: its signature and URLs are null.
   private replyOf({ live, json }: RoomAnswer, now: number): Buffer {
-    if (live.status === LiveStatus.Ended) {
-      return successBytes(jsonObject({ data: json }, { sign: null, play_url: null, ws_play_url: null }));
-    }
-    const sign = this.sign('play', live.key, now);
-    return successBytes(jsonObject({ data: json }, { sign, ...this.playUrls(live.key, sign) }));
+    const sign = live.status === LiveStatus.Ended ? null : this.sign('play', live.key, now);
+    const urls = sign === null ? { play_url: null, ws_play_url: null } : this.playUrls(live.key, sign);
+    return successBytes(jsonObject({ data: json }, { sign, ...urls }));
   }
 
   // Room `id` was created or changed status: its answers and the list pages go in every worker, this one's at once.
