@@ -36,22 +36,56 @@ export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 let built = false;
 
+// What egg-scripts and the database scripts need of a tree.
+const APP_ENTRIES = [ 'app', 'config', 'database', 'typings', 'app.ts', 'agent.ts', 'package.json', 'tsconfig.json', '.sequelizerc' ];
+
+// What egg-scripts loads, copied from `source` into `target` and compiled there, `node_modules` linked to this tree's.
+function compile(source: string, target: string): void {
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const entry of APP_ENTRIES) {
+    cpSync(join(source, entry), join(target, entry), { recursive: true });
+  }
+  rmSync(join(target, 'typings/app'), { recursive: true, force: true });
+  rmSync(join(target, 'typings/config'), { recursive: true, force: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(target, 'node_modules'));
+  // The JavaScript `npm run tsc` emits, without its type check (npm test does that): a third of the time.
+  execFileSync(join(BIN, 'tsc'), [ '-p', 'tsconfig.json', '--noCheck' ], { cwd: target, stdio: [ 'ignore', 'inherit', 'inherit' ] });
+}
+
 // The app as production runs it: compiled as by `npm run tsc` (here in a copy under bench/.build, so the working tree
 // never holds compiled .js that Egg would load before its .ts), started by egg-scripts.
 export function buildProject(): string {
-  if (built) return BUILD;
-  rmSync(BUILD, { recursive: true, force: true });
-  mkdirSync(BUILD, { recursive: true });
-  for (const entry of [ 'app', 'config', 'database', 'typings', 'app.ts', 'agent.ts', 'package.json', 'tsconfig.json', '.sequelizerc' ]) {
-    cpSync(join(ROOT, entry), join(BUILD, entry), { recursive: true });
-  }
-  rmSync(join(BUILD, 'typings/app'), { recursive: true, force: true });
-  rmSync(join(BUILD, 'typings/config'), { recursive: true, force: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(BUILD, 'node_modules'));
-  // The JavaScript `npm run tsc` emits, without its type check (npm test does that): a third of the time.
-  execFileSync(join(BIN, 'tsc'), [ '-p', 'tsconfig.json', '--noCheck' ], { cwd: BUILD, stdio: [ 'ignore', 'inherit', 'inherit' ] });
+  if (!built) compile(ROOT, BUILD);
   built = true;
   return BUILD;
+}
+
+// Whether this clone holds commit `revision` (a shallow clone may not).
+export function hasRevision(revision: string): boolean {
+  try {
+    execFileSync('git', [ 'cat-file', '-e', `${revision}^{commit}` ], { cwd: ROOT, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The app as it was at commit `revision` of this repository, compiled the same way beside the project's build, with
+// this tree's node_modules. Needs the repository's history (a clone, not a shallow one).
+export function buildRevision(revision: string): string {
+  const source = `${BUILD}-${revision}-source`;
+  const target = `${BUILD}-${revision}`;
+  rmSync(source, { recursive: true, force: true });
+  mkdirSync(source, { recursive: true });
+  try {
+    const archive = execFileSync('git', [ 'archive', '--format=tar', revision, ...APP_ENTRIES ], { cwd: ROOT, maxBuffer: 256 * 1024 * 1024 });
+    execFileSync('tar', [ '-x', '-C', source ], { input: archive });
+    compile(source, target);
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+  }
+  return target;
 }
 
 let reset = false;
