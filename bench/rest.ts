@@ -379,14 +379,14 @@ export default async function run(options: Options): Promise<Result> {
       }
     }
     // Over all its rounds: requests answered against the other side's in the same seconds.
-    const ratioOf = (rounds: Array<{ rps: number; ratio: number; non2xx: number; errors: number }>, other: (entry: any) => number) => ({
-      ratio: round(sum(rounds.map(entry => entry.rps)) / Math.max(1, sum(rounds.map(other)))),
-      roundRatios: rounds.map(entry => entry.ratio),
-      clean: rounds.every(entry => entry.non2xx === 0 && entry.errors === 0),
+    const ratioOf = <T extends { rps: number; ratio: number; non2xx: number; errors: number }>(entries: T[], other: (entry: T) => number) => ({
+      ratio: round(sum(entries.map(entry => entry.rps)) / Math.max(1, sum(entries.map(other)))),
+      roundRatios: entries.map(entry => entry.ratio),
+      clean: entries.every(entry => entry.non2xx === 0 && entry.errors === 0),
     });
     const headToHead = (name: EndpointName, app: Pair['app'] = 'project') =>
-      ratioOf(pairs.filter(pair => pair.endpoint === name && pair.app === app), (pair: Pair) => pair.helloRps);
-    const against = (name: EndpointName) => ratioOf(versus.filter(entry => entry.endpoint === name), (entry: Versus) => entry.beforeRps);
+      ratioOf(pairs.filter(pair => pair.endpoint === name && pair.app === app), pair => pair.helloRps);
+    const against = (name: EndpointName) => ratioOf(versus.filter(entry => entry.endpoint === name), entry => entry.beforeRps);
 
     const measured = runs.filter(entry => entry.round > 0);
     const of = (name: EndpointName) => measured.filter(entry => entry.endpoint === name);
