@@ -114,6 +114,15 @@ describe('test/admin_console.test.ts', () => {
     await page.waitForLoadState();
     assert.equal(await toast(), '操作成功');
     assert.equal((await app.model.User.findByPk(user.id))!.coin, 120);
+    // The coin record in words, not the column's values: the kind and the manager who made it.
+    const log = (await app.model.CoinLog.findOne({ where: { user_id: user.id } }))!;
+    const cells = await page.locator('table tbody tr').first()
+      .locator('td')
+      .allTextContents();
+    assert.deepEqual(cells.slice(1).map(cell => cell.trim()), [ '+120', '后台调整', '补发活动奖励', `管理员 #${log.manager_id}` ]);
+    // The avatar's picker in Chinese (Chromium's own file button would say "Choose File" on an English system).
+    assert.equal(await page.locator('.image-field .file-pick').textContent(), '选择图片');
+    assert.equal(await page.locator('.image-field [data-file-name]').textContent(), '未选择文件');
     await page.fill('input[name=amount]', '-500');
     await page.fill('input[name=reason]', '扣除');
     await page.click('button:has-text("调整金币")');
@@ -141,6 +150,7 @@ describe('test/admin_console.test.ts', () => {
     await page.fill('input[name=name]', name);
     await page.setInputFiles('input[type=file]', path.join(__dirname, '../app/public/gift/rocket.png'));
     await page.waitForFunction(() => /^\/public\/uploads\//.test((document.querySelector('input[name=image]') as HTMLInputElement).value));
+    assert.equal(await page.locator('.image-field [data-file-name]').textContent(), 'rocket.png');
     await page.fill('input[name=coin]', '66');
     await screenshot(page, 'admin-gift-create');
     await page.click('button:has-text("新增")');

@@ -113,7 +113,11 @@ describe('test/front/pages.test.ts', function() {
     execFileSync('ffmpeg', [ '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360', '-frames:v', '1', '-y', cover ]);
     await studio.setInputFiles('#create-cover', cover);
     await studio.waitForSelector('#cover-preview:not([hidden])');
+    // The picker is drawn in Chinese and names the chosen file.
+    assert.equal(await text(studio, '.cover-pick .file-pick'), '选择图片');
+    assert.equal(await text(studio, '#cover-name'), 'cover.jpg');
     await studio.fill('#create-title', '网页直播间测试');
+    await screenshot(studio, 'front-studio-create');
     await studio.click('#create-submit');
     await studio.waitForSelector('#studio-room:not([hidden])');
     const publishUrl = await text(studio, '#publish-url');

@@ -1,10 +1,12 @@
 import { User } from '../../model/user';
+import { CoinKind } from '../../model/coin_log';
 import { UserStatus } from '../../common/moderation';
 import { AdminController, Form, rules } from '../../lib/admin_controller';
 import { integer } from '../../common/validation';
 import { MAX_ADJUSTMENT } from '../../service/coin';
 
 const USERNAME = { type: 'string', trim: true, min: 5, max: 20, format: /^[\p{L}\p{N}_.@-]+$/u, message: { format: '只能包含文字、数字和 _ . @ -' } };
+const KIND_NAMES: Record<CoinKind, string> = { recharge: '充值', gift: '送礼', adjust: '后台调整' };
 const PASSWORD = { type: 'string', min: 8, max: 100, message: { min: '长度至少为8位' } };
 const NICKNAME = { type: 'string', trim: true, max: 30, required: false, allowEmpty: true };
 
@@ -88,7 +90,7 @@ export default class UserController extends AdminController {
     ];
     const table = {
       columns: [ '时间', '变动', '类型', '说明', '管理员' ],
-      rows: logs.map(log => ({ cells: [{ text: log.created_time }, { text: log.coin > 0 ? `+${log.coin}` : log.coin }, { text: log.kind }, { text: log.note }, { text: log.manager_id ?? '' }] })),
+      rows: logs.map(log => ({ cells: [{ text: log.created_time }, { text: log.coin > 0 ? `+${log.coin}` : log.coin }, { text: KIND_NAMES[log.kind] }, { text: log.note }, { text: log.manager_id ? `管理员 #${log.manager_id}` : '' }] })),
     };
     await this.form('修改用户', forms, '/admin/user', { table, tableTitle: '最近的金币记录' });
   }

@@ -13,9 +13,11 @@ for (const field of document.querySelectorAll('[data-image-field]')) {
   const hidden = field.querySelector('input[type=hidden]');
   const preview = field.querySelector('img');
   const picker = field.querySelector('input[type=file]');
+  const name = field.querySelector('[data-file-name]');
   picker.addEventListener('change', async () => {
     const file = picker.files[0];
     if (!file) return;
+    name.textContent = file.name;
     const body = new FormData();
     body.append('file', file);
     try {

@@ -81,6 +81,7 @@ async function poll() {
 async function uploadCover(event) {
   const file = event.target.files[0];
   coverUrl = '';
+  document.getElementById('cover-name').textContent = file ? file.name : '未选择文件';
   const image = document.getElementById('cover-preview');
   image.hidden = true;
   if (!file) return;
